@@ -1,0 +1,303 @@
+"""The `wuye` command line (click), in the manner of Flask's own CLI."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from bot.config import ConfigError, Settings, load_settings
+from storage.db import make_engine
+from storage.migrate import current_revision, head_revision, upgrade
+
+DEFAULT_FAKE_PORT = 8081
+
+
+class Obj:
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = load_settings(self.config_path)
+            except ConfigError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._settings
+
+
+pass_obj = click.make_pass_decorator(Obj)
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_path",
+    envvar="WUYE_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="TOML config file (default: embedded defaults; env WUYE_CONFIG).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
+@click.version_option(package_name="wuye")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+    """wuye — the property company's WeChat assistant."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    ctx.obj = Obj(config_path)
+
+
+# ---------------------------------------------------------------- serve / worker
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    return make_engine(settings.database.url, settings.database.echo)
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (default [server] host).")
+@click.option("--port", default=None, type=int, help="Port (default [server] port).")
+@click.option(
+    "--demo", is_flag=True, help="Start a local fake WeChat API and seed a demo community."
+)
+@click.option(
+    "--fake-port",
+    default=DEFAULT_FAKE_PORT,
+    show_default=True,
+    help="Port of the demo's fake WeChat.",
+)
+@click.option("--no-worker", is_flag=True, help="Don't run the outbox worker in this process.")
+@pass_obj
+def serve(
+    obj: Obj, host: str | None, port: int | None, demo: bool, fake_port: int, no_worker: bool
+) -> None:
+    """Run the webhook (and, by default, the worker) in one process."""
+    from werkzeug.serving import make_server
+
+    from bot.app import create_app
+    from bot.demo import seed_demo
+    from bot.services import Services
+    from bot.worker import Worker
+
+    settings = obj.settings
+    fake = None
+    if demo:
+        from bot.fake_wechat import FakeWeChat
+
+        fake = FakeWeChat(
+            port=fake_port, appid=settings.wechat.appid, secret=settings.wechat.secret
+        )
+        fake.start()
+        settings.wechat.api_base = fake.url
+    engine = _engine(settings)
+    upgrade(engine)
+    services = Services.build(settings, engine)
+    if demo:
+        with Session(engine) as session:
+            seed_demo(session)
+    if settings.server.embedded_worker and not no_worker:
+        Worker(settings, engine).start_background()
+    app = create_app(services=services)
+    host = host or settings.server.host
+    port = port or settings.server.port
+    server = make_server(host, port, app, threaded=True)
+    url = f"http://{host}:{server.server_port}/wechat"
+    click.echo(
+        f"wuye is listening on {url} (config: {settings.source}, database: {settings.database.url})"
+    )
+    if fake is not None:
+        click.echo(
+            f"Demo: fake WeChat API on {fake.url} (calls: {fake.url}/_fake/calls).\n"
+            "Next, in another terminal, talk to it as a resident:\n"
+            "    make chat            # or: .venv/bin/wuye chat --as demo-resident-1\n"
+            "Try: 物业费怎么交 / 3栋2单元501 厨房水管漏水 / 转人工.  Ctrl-C stops everything."
+        )
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if fake is not None:
+            fake.stop()
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@pass_obj
+def worker(obj: Obj, once: bool) -> None:
+    """Run the worker alone (several may share one PostgreSQL)."""
+    from bot.worker import Worker
+
+    engine = _engine(obj.settings)
+    upgrade(engine)
+    w = Worker(obj.settings, engine)
+    if once:
+        stats = w.drain()
+        click.echo(
+            f"claimed {stats.claimed}, sent {stats.sent}, retry later {stats.retried}, dead {stats.dead}"
+        )
+        return
+    click.echo(
+        f"wuye worker polling every {obj.settings.worker.poll_seconds}s ({obj.settings.database.url})"
+    )
+    w.run_forever()
+
+
+# ---------------------------------------------------------------- db
+
+
+@main.group()
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@pass_obj
+def db_upgrade(obj: Obj, revision: str) -> None:
+    """Apply migrations up to REVISION (default head)."""
+    engine = _engine(obj.settings)
+    upgrade(engine, revision)
+    click.echo(f"database at revision {current_revision(engine)} ({obj.settings.database.url})")
+
+
+@db.command("current")
+@pass_obj
+def db_current(obj: Obj) -> None:
+    """Show the database's revision and the newest one."""
+    engine = _engine(obj.settings)
+    click.echo(f"current: {current_revision(engine)}  head: {head_revision(engine)}")
+
+
+# ---------------------------------------------------------------- outbox
+
+
+@main.group()
+def outbox() -> None:
+    """Outbound WeChat calls: inspect, re-send dead letters."""
+
+
+@outbox.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "sending", "sent", "dead", "all"]),
+    default="dead",
+    show_default=True,
+)
+@click.option("--limit", default=50, show_default=True)
+@pass_obj
+def outbox_list(obj: Obj, status: str, limit: int) -> None:
+    """List outbox rows (dead letters by default)."""
+    from storage.models import Outbox
+
+    engine = _engine(obj.settings)
+    with Session(engine) as session:
+        q = select(Outbox).order_by(Outbox.id.desc()).limit(limit)
+        if status != "all":
+            q = q.where(Outbox.status == status)
+        rows = session.execute(q).scalars().all()
+        counts = dict(
+            session.execute(select(Outbox.status, func.count()).group_by(Outbox.status)).all()
+        )
+    click.echo("  ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "outbox is empty")
+    for r in rows:
+        click.echo(
+            f"#{r.id:<6} {r.status:<8} {r.kind:<9} to={r.openid or '-':<20} tries={r.attempts:<2} "
+            f"err={r.last_error or '-'}"
+        )
+
+
+@outbox.command("resend")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all-dead", is_flag=True, help="Re-queue every dead letter.")
+@pass_obj
+def outbox_resend(obj: Obj, ids: tuple[int, ...], all_dead: bool) -> None:
+    """Put dead letters back in the queue."""
+    from bot.delivery import resend
+
+    if not ids and not all_dead:
+        raise click.UsageError("give outbox ids, or --all-dead")
+    with Session(_engine(obj.settings)) as session:
+        n = resend(session, None if all_dead else list(ids))
+    click.echo(f"re-queued {n} message(s); the worker sends them on its next tick")
+
+
+# ---------------------------------------------------------------- local WeChat
+
+
+@main.command("fake-wechat")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=DEFAULT_FAKE_PORT, show_default=True)
+@pass_obj
+def fake_wechat(obj: Obj, host: str, port: int) -> None:
+    """Run a fake WeChat API that records every call (point [wechat] api_base at it)."""
+    from bot.fake_wechat import run
+
+    run(host, port, obj.settings.wechat.appid, obj.settings.wechat.secret)
+
+
+@main.command()
+@click.option(
+    "--as", "openid", default="demo-resident-1", show_default=True, help="Who you are (openid)."
+)
+@click.option("--url", default=None, help="Webhook URL (default: from [server]).")
+@click.option(
+    "--fake",
+    "fake_url",
+    default=None,
+    help=f"Fake WeChat to show pushes from (default: [wechat] api_base, or port {DEFAULT_FAKE_PORT}).",
+)
+@pass_obj
+def chat(obj: Obj, openid: str, url: str | None, fake_url: str | None) -> None:
+    """Talk to a running server from the terminal, exactly as WeChat would."""
+    from bot.chat import run_chat
+
+    s = obj.settings
+    url = url or f"http://{s.server.host}:{s.server.port}/wechat"
+    if fake_url is None:
+        base = s.wechat.api_base
+        fake_url = (
+            base
+            if "127.0.0.1" in base or "localhost" in base
+            else f"http://127.0.0.1:{DEFAULT_FAKE_PORT}"
+        )
+    run_chat(s, openid, url, fake_url)
+
+
+@main.command("config")
+@pass_obj
+def show_config(obj: Obj) -> None:
+    """Validate the configuration and print it (secrets masked)."""
+    data = obj.settings.model_dump()
+    for section, values in data.items():
+        if not isinstance(values, dict):
+            continue
+        click.echo(f"[{section}]")
+        for key, value in values.items():
+            if key in ("secret", "encoding_aes_key", "token") and value:
+                value = value[:3] + "…"
+            click.echo(f"{key} = {value!r}")
+    click.echo(f"# source: {obj.settings.source}")
+
+
+def _register_optional() -> None:
+    try:
+        from bot.cli_nlu import eval_command, nlu_command
+    except ImportError:  # pragma: no cover - during partial installs
+        return
+    main.add_command(nlu_command, "nlu")
+    main.add_command(eval_command, "eval")
+
+
+_register_optional()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

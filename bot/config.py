@@ -1,0 +1,232 @@
+"""Settings: embedded defaults < TOML file (--config / WUYE_CONFIG) < WUYE_SECTION__KEY env vars.
+
+Validation happens once at start-up; every error names the key and how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+ENV_PREFIX = "WUYE_"
+
+
+class ConfigError(Exception):
+    """Raised with a message meant for the person starting the service."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ServerConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # WeChat gives up after 5 s; bodies beyond this are refused before parsing.
+    max_body_bytes: int = 64 * 1024
+    # Requests whose timestamp is further than this from now are replays.
+    max_clock_skew_seconds: int = 300
+    # Run the outbox worker inside `wuye serve` (off when separate `wuye worker`s run).
+    embedded_worker: bool = True
+
+
+class WeChatConfig(_Section):
+    appid: str = "wx0000000000000000"
+    secret: str = "wuye-dev-secret"
+    token: str = "wuye-dev-token"
+    encoding_aes_key: str = ""
+    mode: Literal["plain", "compat", "safe"] = "plain"
+    api_base: str = "https://api.weixin.qq.com"
+    timeout_seconds: float = 5.0
+    # Template used for pushes outside the 48 h customer-service window (blank: text only).
+    notify_template_id: str = ""
+
+    @field_validator("api_base")
+    @classmethod
+    def _strip_slash(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/")
+
+    @model_validator(mode="after")
+    def _check_keys(self) -> WeChatConfig:
+        if not self.token.strip():
+            raise ValueError("token is empty; set it or WUYE_WECHAT__TOKEN")
+        if self.mode != "plain" and len(self.encoding_aes_key) != 43:
+            raise ValueError(
+                f"encoding_aes_key must be the 43 characters from the WeChat console when mode = "
+                f"'{self.mode}' (got {len(self.encoding_aes_key)}); set it or WUYE_WECHAT__ENCODING_AES_KEY"
+            )
+        return self
+
+
+class DatabaseConfig(_Section):
+    url: str = "sqlite:///var/wuye.db"
+    echo: bool = False
+
+
+class RedisConfig(_Section):
+    # Empty: the access token lives in process memory (fine for one process).
+    url: str = ""
+
+
+class WorkerConfig(_Section):
+    poll_seconds: float = 2.0
+    batch_size: int = 50
+    max_attempts: int = 8
+    backoff_base_seconds: float = 5.0
+    backoff_max_seconds: float = 3600.0
+    # A row claimed but not finished within this is considered abandoned by a crashed worker.
+    lease_seconds: int = 120
+
+
+class CommunityConfig(_Section):
+    name: str = "阳光花园"
+    company: str = "安居物业"
+    hotline: str = "0571-8888-6666"
+    duty_phone: str = "138-0000-1234"
+    office_hours: str = "08:30-18:00"
+    office_location: str = "5栋1楼物业服务中心"
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone '{v}' (use an IANA name like Asia/Shanghai)"
+            ) from exc
+        return v
+
+    @field_validator("office_hours")
+    @classmethod
+    def _hours(cls, v: str) -> str:
+        parse_hours(v)
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class SurveyConfig(_Section):
+    delay_minutes: int = 120
+    quiet_hours: str = "21:00-08:00"
+    remind_after_hours: int = 24
+    expire_after_hours: int = 72
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, v: str) -> str:
+        if v.strip():
+            parse_hours(v)
+        return v
+
+
+class NluConfig(_Section):
+    # Empty: the FAQ shipped with wuye; otherwise a file imported at first start.
+    faq_file: str = ""
+
+
+class Settings(_Section):
+    server: ServerConfig = ServerConfig()
+    wechat: WeChatConfig = WeChatConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    redis: RedisConfig = RedisConfig()
+    worker: WorkerConfig = WorkerConfig()
+    community: CommunityConfig = CommunityConfig()
+    survey: SurveyConfig = SurveyConfig()
+    nlu: NluConfig = NluConfig()
+    source: str = "embedded defaults"
+
+
+def parse_hours(v: str) -> tuple[int, int]:
+    """'21:00-08:00' -> minutes since midnight (start, end); the range may wrap midnight."""
+    try:
+        start, end = (part.strip() for part in v.split("-"))
+        out = []
+        for part in (start, end):
+            h, m = part.split(":")
+            hh, mm = int(h), int(m)
+            if not (0 <= hh <= 24 and 0 <= mm < 60):
+                raise ValueError
+            out.append(hh * 60 + mm)
+        return out[0], out[1]
+    except ValueError:
+        raise ValueError(f"'{v}' is not a time range like 08:30-18:00") from None
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name or name == "WUYE_CONFIG":
+            continue
+        section, _, key = name[len(ENV_PREFIX) :].partition("__")
+        out.setdefault(section.lower(), {})[key.lower()] = value
+    return out
+
+
+def _merge(base: dict[str, Any], extra: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
+    for section, values in extra.items():
+        target = merged.setdefault(section, {})
+        if not isinstance(target, dict):
+            raise ConfigError(f"config: '{section}' must be a [section] table")
+        target.update(values)
+    return merged
+
+
+def _describe(err: dict[str, Any], env_keys: set[tuple[str, str]]) -> str:
+    loc = [str(p) for p in err["loc"]]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if len(loc) == 1:
+        if err["type"] == "extra_forbidden":
+            return f"config: unknown section [{loc[0]}]; known: " + ", ".join(
+                f"[{s}]" for s in Settings.model_fields if s != "source"
+            )
+        return f"config: [{loc[0]}] {msg}"
+    section, key = loc[0], loc[1]
+    env = f"WUYE_{section.upper()}__{key.upper()}"
+    where = f" (from {env})" if (section, key) in env_keys else ""
+    if err["type"] == "extra_forbidden":
+        known = ", ".join(type(Settings().__getattribute__(section)).model_fields)
+        return f"config: [{section}] has no key '{key}'{where}; known keys: {known}"
+    if msg.startswith(key + " ") or "WUYE_" in msg:
+        return f"config: [{section}] {msg}"
+    return f"config: [{section}] {key}: {msg}{where}; fix it in the file or set {env}"
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
+) -> Settings:
+    """Load and validate settings; raises ConfigError with every problem listed."""
+    environ = dict(os.environ if environ is None else environ)
+    path = path or environ.get("WUYE_CONFIG") or None
+    data: dict[str, Any] = {}
+    source = "embedded defaults"
+    if path:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(
+                f"config: file {p} not found; pass --config PATH or unset WUYE_CONFIG"
+            )
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config: {p} is not valid TOML: {exc}") from exc
+        source = str(p)
+    overrides = _env_overrides(environ)
+    env_keys = {(s, k) for s, kv in overrides.items() for k in kv}
+    merged = _merge(data, overrides)
+    try:
+        settings = Settings.model_validate({**merged, "source": source})
+    except ValidationError as exc:
+        raise ConfigError("\n".join(_describe(e, env_keys) for e in exc.errors())) from None
+    return settings

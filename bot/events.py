@@ -1,0 +1,37 @@
+"""WeChat events (follow, menu, job-finish reports): what each one changes and answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+from wechatpy.events import BaseEvent
+
+from bot.services import Services
+from replies import render
+from storage import people
+
+
+def handle_event(
+    session: Session, services: Services, event: BaseEvent, now: datetime
+) -> str | None:
+    community = services.settings.community
+    kind = event.event.lower()
+    if kind in ("subscribe", "subscribe_scan", "scan"):
+        person = people.touch(session, event.source, now)
+        if kind != "scan":
+            person.subscribed_at = now
+        return render("welcome", community)
+    if kind == "unsubscribe":
+        person = people.by_openid(session, event.source)
+        if person is not None:
+            # Their tickets and history stay; only pushes stop.
+            person.active = False
+            person.unsubscribed_at = now
+            person.updated_at = now
+        return None
+    if kind == "click":
+        people.touch(session, event.source, now)
+        return render("menu_click", community, key=getattr(event, "key", "") or "")
+    # VIEW, LOCATION reports, TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH and the rest need no answer.
+    return None

@@ -1,0 +1,87 @@
+"""Exactly-once handling of WeChat deliveries.
+
+WeChat retries a message up to three times when it hears nothing within 5 s. The first delivery
+claims a unique key in `inbound_messages`; the work and the stored reply commit together; a retry
+replays that reply, or answers "success" (WeChat's "no reply") while the first is still running.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+from wechatpy.messages import BaseMessage
+from wechatpy.replies import TextReply
+
+from bot.dialog import respond
+from bot.services import Services
+from replies import render
+from storage.clock import utcnow
+from storage.models import InboundMessage
+
+log = logging.getLogger("wuye.inbox")
+
+NO_REPLY = "success"
+
+
+def dedupe_key(msg: BaseMessage) -> str:
+    msg_id = getattr(msg, "id", None)
+    if msg.type != "event" and msg_id:
+        return f"msg:{msg_id}"
+    event = getattr(msg, "event", "") or ""
+    return f"evt:{msg.source}:{int(msg.time)}:{event}"
+
+
+def _text_of(msg: BaseMessage) -> str:
+    for attr in ("content", "recognition", "url", "label", "key"):
+        value = getattr(msg, attr, None)
+        if value:
+            return str(value)[:2000]
+    return ""
+
+
+def process(services: Services, msg: BaseMessage) -> str:
+    """Returns the plaintext reply XML, or "success"."""
+    key = dedupe_key(msg)
+    engine = services.engine
+    with Session(engine, expire_on_commit=False) as session:
+        row = InboundMessage(
+            dedupe_key=key,
+            openid=msg.source or "",
+            msg_type=msg.type or "unknown",
+            event=(getattr(msg, "event", "") or "") if msg.type == "event" else "",
+            content=_text_of(msg),
+        )
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            seen = session.execute(
+                select(InboundMessage).where(InboundMessage.dedupe_key == key)
+            ).scalar_one()
+            log.info("retry of %s (%s)", key, seen.status)
+            return seen.reply if seen.status == "done" and seen.reply else NO_REPLY
+    row_id = row.id
+
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            now = utcnow()
+            text = respond(session, services, msg, now)
+            reply = TextReply(message=msg, content=text).render() if text else NO_REPLY
+            claimed = session.get(InboundMessage, row_id)
+            assert claimed is not None
+            claimed.status, claimed.reply, claimed.finished_at = "done", reply, now
+            session.commit()
+            return reply
+    except Exception:
+        log.exception(
+            "handling %s failed; the claim is released so that WeChat's retry tries again", key
+        )
+        # Nothing of the failed attempt was committed, so letting a retry in is safe.
+        with Session(engine) as session:
+            session.execute(delete(InboundMessage).where(InboundMessage.id == row_id))
+            session.commit()
+        return TextReply(message=msg, content=render("busy", services.settings.community)).render()
