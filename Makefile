@@ -18,7 +18,7 @@ run: $(STAMP)
 
 ## test: the whole suite (PostgreSQL/Redis tests run when those servers answer on 127.0.0.1)
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

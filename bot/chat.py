@@ -47,6 +47,8 @@ def _watch_pushes(fake_url: str, openid: str, stop: threading.Event) -> None:
             continue
         for call in calls:
             since = max(since, call["seq"])
+            if call.get("status") != 200 or call.get("errcode") not in (0, None):
+                continue  # a failed delivery never reached the phone
             click.secho(f"\n[推送] {_push_text(call)}", fg="cyan")
 
 

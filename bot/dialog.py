@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlmodel import Session
-from wechatpy.events import BaseEvent
 from wechatpy.messages import BaseMessage
 
 from bot.events import handle_event
@@ -22,6 +21,15 @@ MEDIA_REPLIES = {
 }
 
 
+def raw_type(msg: BaseMessage) -> str:
+    """MsgType as WeChat sent it (wechatpy reports types it doesn't know as "unknown")."""
+    return str(msg._data.get("MsgType") or msg.type or "unknown").lower()
+
+
+def raw_event(msg: BaseMessage) -> str:
+    return str(msg._data.get("Event") or "").lower()
+
+
 def message_text(msg: BaseMessage) -> str | None:
     """The words in a message: its text, or what WeChat heard in a voice message."""
     if msg.type == "text":
@@ -33,8 +41,8 @@ def message_text(msg: BaseMessage) -> str | None:
 
 def respond(session: Session, services: Services, msg: BaseMessage, now: datetime) -> str | None:
     community = services.settings.community
-    if isinstance(msg, BaseEvent) or msg.type == "event":
-        return handle_event(session, services, msg, now)
+    if raw_type(msg) == "event":
+        return handle_event(session, services, msg, raw_event(msg), now)
     person = people.touch(session, msg.source, now)
     text = message_text(msg)
     if text is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlmodel import Session
-from wechatpy.events import BaseEvent
+from wechatpy.messages import BaseMessage
 
 from bot.services import Services
 from replies import render
@@ -13,10 +13,10 @@ from storage import people
 
 
 def handle_event(
-    session: Session, services: Services, event: BaseEvent, now: datetime
+    session: Session, services: Services, event: BaseMessage, kind: str, now: datetime
 ) -> str | None:
+    """`kind` is the lower-cased Event field; `event` may be wechatpy's UnknownMessage."""
     community = services.settings.community
-    kind = event.event.lower()
     if kind in ("subscribe", "subscribe_scan", "scan"):
         person = people.touch(session, event.source, now)
         if kind != "scan":
@@ -32,6 +32,6 @@ def handle_event(
         return None
     if kind == "click":
         people.touch(session, event.source, now)
-        return render("menu_click", community, key=getattr(event, "key", "") or "")
+        return render("menu_click", community, key=event._data.get("EventKey") or "")
     # VIEW, LOCATION reports, TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH and the rest need no answer.
     return None

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Request, Response, request
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 __all__ = [
     "ERRMSG",
@@ -1020,6 +1020,14 @@ def _handle(state: FakeState, path: str) -> Response:
 
 
 # --------------------------------------------------------------------------- servers
+class _QuietRequestHandler(WSGIRequestHandler):
+    """No per-request access log: embedded in tests or ``make run`` it would drown real output
+    (use ``calls()`` / ``/_fake/calls`` to see traffic)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
 class FakeWeChat:
     """The fake served on a real port in a daemon thread, for tests and embedding.
 
@@ -1056,9 +1064,18 @@ class FakeWeChat:
 
     def start(self) -> FakeWeChat:
         if self._server is None:
-            self._server = make_server(self.host, self._requested_port, self.app, threaded=True)
+            self._server = make_server(
+                self.host,
+                self._requested_port,
+                self.app,
+                threaded=True,
+                request_handler=_QuietRequestHandler,
+            )
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="fake-wechat", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},  # so stop() returns in 50 ms, not 500
+                name="fake-wechat",
+                daemon=True,
             )
             self._thread.start()
         return self

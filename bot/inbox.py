@@ -15,7 +15,7 @@ from sqlmodel import Session
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 
-from bot.dialog import respond
+from bot.dialog import raw_event, raw_type, respond
 from bot.services import Services
 from replies import render
 from storage.clock import utcnow
@@ -27,11 +27,10 @@ NO_REPLY = "success"
 
 
 def dedupe_key(msg: BaseMessage) -> str:
-    msg_id = getattr(msg, "id", None)
-    if msg.type != "event" and msg_id:
+    msg_id = msg._data.get("MsgId")
+    if raw_type(msg) != "event" and msg_id:
         return f"msg:{msg_id}"
-    event = getattr(msg, "event", "") or ""
-    return f"evt:{msg.source}:{int(msg.time)}:{event}"
+    return f"evt:{msg.source}:{int(msg.time)}:{raw_event(msg)}"
 
 
 def _text_of(msg: BaseMessage) -> str:
@@ -50,8 +49,8 @@ def process(services: Services, msg: BaseMessage) -> str:
         row = InboundMessage(
             dedupe_key=key,
             openid=msg.source or "",
-            msg_type=msg.type or "unknown",
-            event=(getattr(msg, "event", "") or "") if msg.type == "event" else "",
+            msg_type=raw_type(msg),
+            event=raw_event(msg),
             content=_text_of(msg),
         )
         session.add(row)

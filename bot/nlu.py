@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from intents import Understander
 from intents.faq import FaqEntry, default_faq, load_faq_toml
 from intents.model import Context, Intent
+
+if TYPE_CHECKING:
+    from intents import Understander
 
 
 class NluService:
@@ -33,6 +36,8 @@ class NluService:
         if self._understander is None:
             with self._lock:
                 if self._understander is None:
+                    from intents import Understander
+
                     self._understander = Understander(self._entries)
         return self._understander
 

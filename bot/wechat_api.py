@@ -68,6 +68,7 @@ class WeChatApi(WeChatClient):
         self.api_base = api_base.rstrip("/")
         self.API_BASE_URL = self.api_base + "/cgi-bin/"
         self._refresh_lock = threading.Lock()
+        self._local = threading.local()
         self._redis = redis_client
         self.token_fetches = 0
 
@@ -95,8 +96,20 @@ class WeChatApi(WeChatClient):
             self._fetch_token()
             return self.session.get(self.access_token_key)
 
+    def _request(self, method: str, url_or_endpoint: str, **kwargs: Any) -> Any:
+        depth = getattr(self._local, "depth", 0)
+        self._local.depth = depth + 1
+        try:
+            return super()._request(method, url_or_endpoint, **kwargs)
+        finally:
+            self._local.depth = depth
+
     def fetch_access_token(self) -> dict[str, Any]:
         """Called by wechatpy on 40001/40014/42001: the stored token is dead, get a new one."""
+        if getattr(self._local, "depth", 0) > 1:
+            # wechatpy retries after a refresh without limit; a fresh token refused again
+            # (wrong secret, IP not whitelisted) must surface, not recurse.
+            raise WeChatClientException(40001, "access token refused again right after a refresh", client=self)
         with self._exclusive():
             return self._fetch_token()
 

@@ -28,7 +28,7 @@ def community_fields(c: CommunityConfig) -> dict[str, str]:
     }
 
 
-def fill(text: str, community: CommunityConfig, **values: Any) -> str:
+def fill(text: str, community: CommunityConfig, /, **values: Any) -> str:
     """Fill placeholders; an unknown one is left as written rather than failing a reply."""
     known = community_fields(community) | {k: str(v) for k, v in values.items()}
     out = []
@@ -40,5 +40,5 @@ def fill(text: str, community: CommunityConfig, **values: Any) -> str:
     return "".join(out)
 
 
-def render(key: str, community: CommunityConfig, **values: Any) -> str:
+def render(key: str, community: CommunityConfig, /, **values: Any) -> str:
     return fill(templates()[key], community, **values)

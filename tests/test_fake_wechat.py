@@ -31,9 +31,10 @@ def server() -> Iterator[FakeWeChat]:
 @pytest.fixture
 def fake(server: FakeWeChat) -> Iterator[FakeWeChat]:
     server.reset()
-    server.state.strict_users = False
     yield server
     server.reset()
+    server.state.strict_users = False
+    server.state.custom_window = None
 
 
 def make_client(
@@ -176,6 +177,20 @@ def test_strict_users_rejects_unknown_openid(fake: FakeWeChat) -> None:
     with pytest.raises(WeChatClientException) as exc:
         make_client(fake).message.send_text("o_typo", "hi")
     assert exc.value.errcode == 40003
+
+
+def test_custom_message_window(fake: FakeWeChat) -> None:
+    """WeChat allows custom messages only within 48 h of the user's last message (45015)."""
+    fake.state.custom_window = 48 * 3600
+    client = make_client(fake)
+    fake.touch("o_recent")
+    fake.touch("o_stale", at=time.time() - 49 * 3600)
+    assert client.message.send_text("o_recent", "您的工单已派单")["errcode"] == 0
+    with pytest.raises(WeChatClientException) as exc:
+        client.message.send_text("o_stale", "请评价本次服务")
+    assert exc.value.errcode == 45015
+    # Template messages are the way to reach such a user.
+    assert client.message.send_template("o_stale", "TPL_SURVEY", {})["errcode"] == 0
 
 
 # ------------------------------------------------------------------ tags and mass send

@@ -30,7 +30,7 @@ class Turn:
         assert self.person.openid is not None
         return self.person.openid
 
-    def say(self, key: str, **values: Any) -> str:
+    def say(self, key: str, /, **values: Any) -> str:
         return render(key, self.services.settings.community, **values)
 
 

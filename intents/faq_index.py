@@ -1,0 +1,100 @@
+"""Find the FAQ entries a message asks about: lexical (BM25) and semantic (e5) evidence.
+
+Each entry is indexed as its question plus every alternate phrasing (scored by the
+best-matching one) and, with a small weight, its answer, whose words often name
+what residents ask about ("支付宝", "滞纳金") even when no phrasing does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from intents.faq import FaqEntry
+from intents.lexical import BM25
+from intents.semantic import Encoder
+
+# Weights of the evidence, calibrated on the dev sets (see intents/README.md).
+ANSWER_WEIGHT = 0.25  # answers are long and wordy: a hint, never the decider
+LEXICAL_WEIGHT = 0.45
+SEMANTIC_WEIGHT = 0.55
+# e5 cosines of unrelated Chinese sentences sit around 0.75-0.8; rescale above that.
+SEMANTIC_FLOOR = 0.78
+
+
+@dataclass(frozen=True)
+class FaqHit:
+    faq_id: str
+    score: float  # combined, roughly 0..1
+    lexical: float
+    semantic: float
+
+
+class FaqIndex:
+    def __init__(
+        self,
+        entries: Sequence[FaqEntry],
+        prepare: Callable[[str], str],
+        encoder: Encoder | None = None,
+    ) -> None:
+        self.entries = list(entries)
+        self.prepare = prepare
+        self.encoder = encoder
+        self.doc_entry: list[int] = []
+        self.raw_docs: list[str] = []
+        docs: list[str] = []
+        for i, e in enumerate(self.entries):
+            for phrasing in (e.question, *e.alternates):
+                self.doc_entry.append(i)
+                self.raw_docs.append(phrasing)
+                docs.append(prepare(phrasing))
+        self.phrasings = BM25(docs)
+        self.answers = BM25([prepare(e.answer) for e in self.entries])
+        self._doc_vecs: Any = None
+        self._answer_vecs: Any = None
+
+    # --- semantic side, built on first use so process start stays cheap -----------
+    def ensure_vectors(self) -> None:
+        if self.encoder is None or self._doc_vecs is not None:
+            return
+        self._doc_vecs = self.encoder.passages(self.raw_docs)
+        self._answer_vecs = self.encoder.passages([e.answer for e in self.entries])
+
+    def lexical_scores(self, text: str) -> list[float]:
+        scores = [0.0] * len(self.entries)
+        scale = self.phrasings.self_score(text) or 1.0
+        for doc, s in self.phrasings.scores(text).items():
+            i = self.doc_entry[doc]
+            scores[i] = max(scores[i], min(1.0, s / scale))
+        ascale = self.answers.self_score(text) or 1.0
+        for i, s in self.answers.scores(text).items():
+            scores[i] += ANSWER_WEIGHT * min(1.0, s / ascale)
+        return scores
+
+    def semantic_scores(self, qvec: Any) -> list[float]:
+        self.ensure_vectors()
+        sims = self._doc_vecs @ qvec
+        best = [0.0] * len(self.entries)
+        for doc, s in enumerate(sims.tolist()):
+            i = self.doc_entry[doc]
+            best[i] = max(best[i], s)
+        answer_sims = (self._answer_vecs @ qvec).tolist()
+        return [
+            max(0.0, (b - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR))
+            + ANSWER_WEIGHT * max(0.0, (a - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR))
+            for b, a in zip(best, answer_sims, strict=True)
+        ]
+
+    def search(self, text: str, qvec: Any = None, k: int = 3) -> list[FaqHit]:
+        if not self.entries:
+            return []
+        lex = self.lexical_scores(text)
+        if qvec is not None and self.encoder is not None:
+            sem = self.semantic_scores(qvec)
+            combined = [LEXICAL_WEIGHT * lx + SEMANTIC_WEIGHT * sm for lx, sm in zip(lex, sem, strict=True)]
+        else:
+            sem = [0.0] * len(lex)
+            combined = lex
+        order = sorted(range(len(combined)), key=combined.__getitem__, reverse=True)[:k]
+        return [FaqHit(self.entries[i].id, combined[i], lex[i], sem[i]) for i in order]

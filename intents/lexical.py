@@ -1,0 +1,88 @@
+"""Okapi BM25 over character n-grams: word-segmentation-free lexical matching.
+
+Chinese has no spaces, and residents' short messages segment badly ("门禁卡丢了咋办"),
+so we index overlapping character unigrams and bigrams. Postings are plain dicts:
+scoring touches only the documents that share a term with the query, which keeps a
+5,000-entry FAQ well under a millisecond per message.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+_TOKEN_SPAN = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
+# Characters so common in questions that they carry no topic ("怎么/什么/吗/的").
+STOP_CHARS = frozenset("的了吗呢吧啊呀么是我你他她它们在有和就都也还要会能可以这那个一下请问怎什么如何")
+UNIGRAM_WEIGHT = 0.5  # single characters are weaker evidence than bigrams
+
+
+def char_ngrams(text: str) -> list[str]:
+    grams: list[str] = []
+    for span in _TOKEN_SPAN.findall(text):
+        if span.isascii():
+            grams.append(span)
+            continue
+        grams.extend(c for c in span if c not in STOP_CHARS)
+        grams.extend(span[i : i + 2] for i in range(len(span) - 1))
+    return grams
+
+
+def _term_weight(term: str) -> float:
+    return UNIGRAM_WEIGHT if len(term) == 1 and not term.isascii() else 1.0
+
+
+class BM25:
+    def __init__(self, docs: Sequence[str], k1: float = 1.2, b: float = 0.6) -> None:
+        self.k1, self.b = k1, b
+        self.n_docs = len(docs)
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.lengths: list[int] = []
+        for i, doc in enumerate(docs):
+            counts = Counter(char_ngrams(doc))
+            self.lengths.append(sum(counts.values()))
+            for term, tf in counts.items():
+                self.postings[term].append((i, tf))
+        self.avg_len = (sum(self.lengths) / self.n_docs) if self.n_docs else 1.0
+        self.idf = {
+            t: math.log(1 + (self.n_docs - len(p) + 0.5) / (len(p) + 0.5))
+            for t, p in self.postings.items()
+        }
+
+    def scores(self, query: str) -> dict[int, float]:
+        out: dict[int, float] = defaultdict(float)
+        for term in set(char_ngrams(query)):
+            posting = self.postings.get(term)
+            if not posting:
+                continue
+            w = self.idf[term] * _term_weight(term)
+            for doc, tf in posting:
+                norm = self.k1 * (1 - self.b + self.b * self.lengths[doc] / self.avg_len)
+                out[doc] += w * tf * (self.k1 + 1) / (tf + norm)
+        return out
+
+    def self_score(self, query: str) -> float:
+        """What a document identical to the query would score: the scale for normalising."""
+        total = 0.0
+        for term in set(char_ngrams(query)):
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            total += idf * _term_weight(term)
+        return total
+
+    def known_fraction(self, query: str) -> float:
+        """Share of the query's bigrams the corpus has ever seen: low for out-of-domain text."""
+        grams = [g for g in char_ngrams(query) if len(g) == 2]
+        if not grams:
+            return 0.0
+        return sum(1 for g in grams if g in self.postings) / len(grams)
+
+
+def vocabulary(docs: Iterable[str]) -> set[str]:
+    vocab: set[str] = set()
+    for d in docs:
+        vocab.update(char_ngrams(d))
+    return vocab

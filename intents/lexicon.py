@@ -1,0 +1,156 @@
+"""Keyword cues per intent: the parts of residents' Chinese that are regular.
+
+A report of a fault names a broken state (漏水, 不亮, 堵了); a complaint blames
+someone (没人管, 态度差, 乱停); a progress question points at an earlier ticket
+(上次报修的…怎么样了). Each cue adds its weight to its intent; the understander
+combines these with lexical and semantic evidence. Cues are patterns of the
+language, not of any particular message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+Cue = tuple[re.Pattern[str], float]
+
+
+def _cues(pairs: Iterable[tuple[str, float]]) -> tuple[Cue, ...]:
+    return tuple((re.compile(p), w) for p, w in pairs)
+
+
+# "不是报修 / 不是要投诉": the resident says what the message is NOT.
+NEGATION = re.compile(r"(?:不是|并不是|并非|不算)(?:要|想|来)?(报修|维修|投诉|表扬|咨询|问问)")
+NEGATED_INTENT = {"报修": "repair", "维修": "repair", "投诉": "complaint", "表扬": "praise"}
+
+FAULT = (
+    r"坏了|坏掉|坏的|损坏|不亮|不灵|失灵|漏水|渗水|滴水|漏雨|渗|滴|漏了|漏电|漏气|堵|不通|反水|返水|"
+    r"反味|返味|反臭|返臭|冒水|冒火花|火花|冒烟|跳闸|没电|没水|没声音|没反应|黑屏|打不着|点不着|"
+    r"打不开|开不了|关不上|关不紧|关不严|合不上|转不动|推不动|拉不动|抬不起|升不上|降不下|摇不下|"
+    r"卡住|卡死|卡在|掉了|掉下来|掉皮|脱落|松了|松动|断了|裂了|裂缝|碎了|破了|爆了|一闪一闪|"
+    r"闪个不停|一直闪|一直亮|不灭|不工作|停了|不动了?|不热|不制冷|不出水|水压小|异响|怪声|"
+    r"刷不开|刷不了|不好使|失效|故障|鼓包|发霉|起皮|积水|进水|吊着|歪了|晃|困人|被困|不转"
+)
+REQUEST = (
+    r"报修|我要修|想修|要修|修一下|修下|修修|来修|来看看|来看下|看一下|来通|通一下|来换|换一个|"
+    r"派人|派个|派师傅|安排人|安排师傅|安排电工|师傅来|上门|赶紧修|尽快修|尽快处理|快来人|快来|"
+    r"处理一下|帮忙看看|能来|过来看看"
+)
+
+CUES: dict[str, tuple[Cue, ...]] = {
+    "repair": _cues(
+        [
+            (FAULT, 1.0),
+            (REQUEST, 0.8),
+            (r"^报修|报修[:：]|我想报修|我要报修", 1.0),
+        ]
+    ),
+    "complaint": _cues(
+        [
+            (r"投诉|举报|曝光|12345", 1.6),
+            (r"没人(?:管|修|来|理|接|处理|清理|打扫|收拾)|不管|管不管|管一管|管管|有没有人管|到底有没有人|"
+             r"什么服务|服务(?:太|真|也太)?差|态度(?:太|很|真|特别)?(?:差|恶劣|不好|冷漠)|爱答不理|不理人|"
+             r"效率(?:也)?(?:太|真)?低|不作为|乱收费|乱要价|越来越差|失望|太差|太慢|敷衍", 1.4),
+            (r"吵|噪音|扰民|太大声|睡不着|休息不了|臭(?:死|得|气)|脏|乱七八糟|乱停|乱放|乱扔|乱堆|"
+             r"乱丢|乱贴|随便进|随意进|占(?:了|用|满|着)|堵(?:住了)?(?:消防|通道|门口)|消防通道|"
+             r"高空抛物|扔下来|抽烟|烟味|不拴绳|不牵绳|玩手机|睡觉|差点|砸到|吓|不收拾|又坏|还坏|"
+             r"三番五次|(?:第[二三四五六]|[两三四五]|好几|多)次|好几天|半个月|一个月了|天天|每天晚上|"
+             r"半夜|打电钻|广场舞|养鸡|狗叫|油烟|枯了|挖了|种菜|偷", 0.9),
+            (r"有人(?:在|把|往|给)?", 0.6),
+            (r"(?:已经|都)[一两三四五六七八九十几\d]+[天周月]了?", 0.5),
+        ]
+    ),
+    "praise": _cues(
+        [
+            (r"表扬|点赞|点个赞|赞一个|给.*点赞|锦旗|感谢信|好人好事", 1.8),
+            (r"太感谢|非常感谢|特别感谢|十分感谢|感谢.{1,12}(?:师傅|保安|保洁|管家|物业|你们)|谢谢你们", 1.0),
+            (r"很专业|真专业|很负责|很热心|人太好|人很好|热心|态度(?:特别|很|非常|真)好|很及时|真及时|"
+             r"干干净净|很干净|给力|辛苦你们|服务(?:很|真|特别|非常)好|好评|👍|满意", 1.0),
+        ]
+    ),
+    "ticket_status": _cues(
+        [
+            (r"进度|进展|处理到哪|到哪一步|有结果|有回复|结果了吗|怎么样了|处理了没|处理了吗|处理好了没|"
+             r"修好了吗|修好没|修了没|换了没|弄了没|派.{0,4}了没|派单|接单|什么时候(?:能)?来|"
+             r"什么时候上门|还没到|还没来|怎么还没|一直显示|待处理|工单号|单号|状态", 1.4),
+            (r"上次|昨天|前天|之前|刚才|上周|前几天|早上|我报的|我提交的|报的|提交的|反映的|投诉的|报修的|"
+             r"我的(?:报修|维修|工单|投诉)", 0.6),
+        ]
+    ),
+    "cancel_ticket": _cues(
+        [
+            (r"取消|撤销|撤回|撤了|撤掉", 1.6),
+            (r"不用(?:来|派|修|过来|上门)|不需要(?:来|修|派|上门)|不修了|不报了|别来了|不用了|"
+             r"(?:自己)?(?:修好了|弄好了|搞好了)|已经好了|又好了|搞错了|不要了", 1.1),
+        ]
+    ),
+    "notice_query": _cues(
+        [
+            (r"通知|公告|公示|告示", 1.4),
+            (r"停水|停电|停气|断水|断电|保养停用|检修|限电", 0.8),
+            (r"最近|最新|这周|本周|明天|今天|有没有|吗|安排", 0.2),
+        ]
+    ),
+    "human": _cues(
+        [
+            (r"人工|真人|活人|转接", 1.8),
+            (r"客服|工作人员|经理|负责人|管家|领导", 0.7),
+            (r"(?:联系|回电|打电话|打个电话|电话沟通|回个电话)", 0.5),
+            (r"听不懂|别自动回复|机器人听不懂|跟人说", 1.2),
+        ]
+    ),
+    "bind": _cues(
+        [
+            (r"绑定|綁定|认证|解绑|身份验证", 1.8),
+            (r"业主身份|住户身份|登记.{0,6}(?:住户|业主|身份)|房屋成员|加到.{0,8}(?:房屋|房子|家)|"
+             r"添加.{0,6}(?:家人|成员)", 1.2),
+            (r"我是.{0,12}业主", 0.5),
+        ]
+    ),
+}
+
+# Whole-message small talk: greetings, thanks, acknowledgements.
+CHITCHAT_TOKEN = re.compile(
+    r"你好|您好|hello|hi|嗨|在吗|在不在|在嘛|谢谢|多谢|感谢|谢啦|好的|好滴|好嘞|好吧|好|收到|ok|okay|"
+    r"嗯+|哦+|噢|喔|早上好|早安|上午好|中午好|下午好|晚上好|晚安|拜拜|再见|辛苦了|辛苦|哈+|呵+|"
+    r"知道了|明白了?|了解|行|可以|没事了?|没问题|懂了|👌|🙏|😊|😄|👋|啦|呀|啊|了|你们|你|的"
+)
+ABOUT_BOT = re.compile(r"你是(?:谁|机器人|真人|人工智能|ai)|你叫什么|你会什么|你能做什么")
+
+# Marks of a question about how things work (the FAQ's job) rather than a report.
+QUESTION = re.compile(
+    r"怎么|如何|吗|多少|几点|哪里|哪儿|在哪|什么|能不能|可不可以|可以|要不要|需不需要|有没有|是否|"
+    r"多久|几号|谁|咋办|怎么办|\?|还是|一般|规定|要求|手续|流程|收费|收钱|费用|应该"
+)
+# Policy / cost / procedure words that make a fault mention a question, not a report.
+POLICY = re.compile(
+    r"谁出|谁负责|谁承担|谁管|归.{0,6}管|收钱|收费|要钱|多少钱|费用|怎么办|应该|手续|规定|保修期|"
+    r"一般多久|多久能|开发商|赔"
+)
+
+
+def negated_intents(text: str) -> tuple[set[str], str]:
+    """Intents the resident explicitly denies, and the text with the denial removed."""
+    denied: set[str] = set()
+    for m in NEGATION.finditer(text):
+        intent = NEGATED_INTENT.get(m.group(1))
+        if intent:
+            denied.add(intent)
+    return denied, NEGATION.sub(" ", text)
+
+
+def cue_scores(text: str) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for intent, cues in CUES.items():
+        total = sum(w for pattern, w in cues if pattern.search(text))
+        if total:
+            scores[intent] = total
+    return scores
+
+
+def is_small_talk(text: str) -> bool:
+    if ABOUT_BOT.search(text):
+        return True
+    rest = CHITCHAT_TOKEN.sub("", text)
+    rest = re.sub(r"[\s\W_]+", "", rest)
+    return rest == "" and text.strip() != ""

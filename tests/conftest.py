@@ -1,0 +1,169 @@
+"""Shared fixtures: a real SQLite file (and PostgreSQL when it answers), the fake WeChat API,
+and a WeChat "server" that signs and encrypts requests with wechatpy's crypto."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+
+from bot import wire
+from bot.config import Settings, load_settings
+from bot.fake_wechat import FakeWeChat
+from bot.nlu import NluService
+from bot.services import Services
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+# Tencent's published EncodingAESKey / appid (DESIGN.md), so that safe mode is tested with real keys.
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+APPID = "wxb11529c136998cb6"
+TOKEN = "test-token"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+PG_ADMIN_URL = os.environ.get("WUYE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("WUYE_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def _pg_available() -> bool:
+    try:
+        eng = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
+        with eng.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        eng.dispose()
+        return True
+    except Exception:
+        return False
+
+
+PG_AVAILABLE = _pg_available()
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A database of our own on the local PostgreSQL, dropped at the end of the run."""
+    if not PG_AVAILABLE:
+        pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer")
+    name = f"wuye_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each storage test runs on a fresh SQLite file and, when it answers, on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'wuye.db'}"
+    url = request.getfixturevalue("pg_server_url")
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    eng.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def fake_session() -> Iterator[FakeWeChat]:
+    fake = FakeWeChat(appid=APPID, secret="test-secret")
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake(fake_session: FakeWeChat) -> FakeWeChat:
+    fake_session.reset()
+    return fake_session
+
+
+@pytest.fixture(scope="session")
+def nlu() -> NluService:
+    # Index building is the slow part; one per test run.
+    return NluService.from_settings(load_settings(environ={}))
+
+
+def make_settings(db_url: str, api_base: str, mode: str = "plain", **overrides: str) -> Settings:
+    env = {
+        "WUYE_DATABASE__URL": db_url,
+        "WUYE_WECHAT__API_BASE": api_base,
+        "WUYE_WECHAT__APPID": APPID,
+        "WUYE_WECHAT__SECRET": "test-secret",
+        "WUYE_WECHAT__TOKEN": TOKEN,
+        "WUYE_WECHAT__MODE": mode,
+        "WUYE_WECHAT__ENCODING_AES_KEY": AES_KEY if mode != "plain" else "",
+        "WUYE_WECHAT__TIMEOUT_SECONDS": "1",
+        "WUYE_WORKER__BACKOFF_BASE_SECONDS": "1",
+    }
+    env |= {f"WUYE_{k.upper()}": v for k, v in overrides.items()}
+    return load_settings(environ=env)
+
+
+@pytest.fixture(params=["plain"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def settings(engine: Engine, fake: FakeWeChat, mode: str) -> Settings:
+    return make_settings(engine.url.render_as_string(hide_password=False), fake.url, mode)
+
+
+@pytest.fixture
+def services(settings: Settings, engine: Engine, nlu: NluService) -> Services:
+    svc = Services.build(settings, engine)
+    svc.nlu = nlu
+    return svc
+
+
+@pytest.fixture
+def app(services: Services):  # type: ignore[no-untyped-def]
+    from bot.app import create_app
+
+    return create_app(services=services)
+
+
+@pytest.fixture
+def wechat(settings: Settings) -> wire.WeChatServer:
+    w = settings.wechat
+    return wire.WeChatServer(w.token, w.appid, w.encoding_aes_key, w.mode)
+
+
+class Phone:
+    """Sends what WeChat would send for one account and reads the reply back."""
+
+    def __init__(self, client, wechat: wire.WeChatServer) -> None:  # type: ignore[no-untyped-def]
+        self.client = client
+        self.wechat = wechat
+
+    def post(self, fields: dict, **build_kw):  # type: ignore[no-untyped-def]
+        req = self.wechat.build(fields, **build_kw)
+        return self.client.post("/wechat", query_string=req.params, data=req.body)
+
+    def say(self, openid: str, content: str) -> str | None:
+        res = self.post(wire.text(openid, content))
+        assert res.status_code == 200, res.get_data(as_text=True)
+        reply = self.wechat.read_reply(res.get_data())
+        return None if reply is None else reply.get("Content")
+
+
+@pytest.fixture
+def phone(app, wechat: wire.WeChatServer) -> Phone:  # type: ignore[no-untyped-def]
+    return Phone(app.test_client(), wechat)
