@@ -38,11 +38,13 @@ class ExampleIndex:
         if self._vecs is None:
             self._vecs = self.encoder.passages(self.texts)
 
-    def similarities(self, qvec: Any) -> dict[str, float]:
+    def similarities(self, qvec: Any, exclude: str | None = None) -> dict[str, float]:
         self.ensure_vectors()
         sims = (self._vecs @ qvec).tolist()
         per: dict[str, list[float]] = {}
-        for label, s in zip(self.labels, sims, strict=True):
+        for label, text, s in zip(self.labels, self.texts, sims, strict=True):
+            if text == exclude:
+                continue
             per.setdefault(label, []).append(s)
         out: dict[str, float] = {}
         for label, values in per.items():

@@ -780,12 +780,17 @@ def _split_numbered(body: list[DocLine], category_levels: set[int]) -> list[_Dra
     take_all = exclusive(style) and score(style)[0] * 2 >= len(by_style[style])
     candidates = {i for i in by_style[style] if take_all or shaped(i)}
 
-    # Another numbering style whose every item is directly followed by a question
-    # is a section heading ("一、缴费" above "1、物业费怎么交？").
+    # Another numbering style whose every item is a short title directly followed by
+    # a question is a section heading ("一、缴费" above "1、物业费怎么交？"); an
+    # answer's last point ("1. 不要扒门。") is a sentence, not a title.
+    def title_like(i: int) -> bool:
+        rest = marks[i].rest  # type: ignore[union-attr]
+        return len(rest) <= 20 and not shaped(i) and not rest.endswith(tuple("。；;！!，,.、"))
+
     section_styles = {
         s
         for s, idx in by_style.items()
-        if s != style and all(i + 1 in candidates and not shaped(i) for i in idx)
+        if s != style and all(i + 1 in candidates and title_like(i) for i in idx)
     }
 
     drafts: list[_Draft] = []

@@ -65,13 +65,10 @@ class BM25:
 
     def self_score(self, query: str) -> float:
         """What a document identical to the query would score: the scale for normalising."""
-        total = 0.0
-        for term in set(char_ngrams(query)):
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            total += idf * _term_weight(term)
-        return total
+        # terms the corpus never saw count at the rarest idf: a query made of words
+        # foreign to the FAQ cannot look like a perfect match on its one known word
+        unseen = math.log(1 + (self.n_docs + 0.5) / 0.5)
+        return sum(self.idf.get(t, unseen) * _term_weight(t) for t in set(char_ngrams(query)))
 
     def known_fraction(self, query: str) -> float:
         """Share of the query's bigrams the corpus has ever seen: low for out-of-domain text."""

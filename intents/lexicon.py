@@ -115,6 +115,8 @@ CHITCHAT_TOKEN = re.compile(
     r"嗯+|哦+|噢|喔|早上好|早安|上午好|中午好|下午好|晚上好|晚安|拜拜|再见|辛苦了|辛苦|哈+|呵+|"
     r"知道了|明白了?|了解|行|可以|没事了?|没问题|懂了|👌|🙏|😊|😄|👋|啦|呀|啊|了|你们|你|的"
 )
+# Particles that decorate small talk but are not small talk on their own ("啊啊啊").
+_PARTICLES = frozenset(("啦", "呀", "啊", "了", "你们", "你", "的"))
 ABOUT_BOT = re.compile(r"你是(?:谁|机器人|真人|人工智能|ai)|你叫什么|你会什么|你能做什么")
 
 # Marks of a question about how things work (the FAQ's job) rather than a report.
@@ -151,6 +153,6 @@ def cue_scores(text: str) -> dict[str, float]:
 def is_small_talk(text: str) -> bool:
     if ABOUT_BOT.search(text):
         return True
-    rest = CHITCHAT_TOKEN.sub("", text)
-    rest = re.sub(r"[\s\W_]+", "", rest)
-    return rest == "" and text.strip() != ""
+    words = [w for w in CHITCHAT_TOKEN.findall(text) if w not in _PARTICLES]
+    rest = re.sub(r"[\s\W_]+", "", CHITCHAT_TOKEN.sub("", text))
+    return rest == "" and bool(words)

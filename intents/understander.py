@@ -13,15 +13,15 @@ Pipeline per message (see intents/README.md for the measurements behind it):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from intents import context_rules
+from intents.classifier import SoftmaxModel, load_models
 from intents.examples import ExampleIndex, load_examples
 from intents.faq import FaqEntry
-from intents.faq_index import FaqHit, FaqIndex
+from intents.faq_index import FaqIndex
+from intents.features import Evidence, lexical_vector, semantic_vector
 from intents.homophones import HomophoneFixer
 from intents.lexicon import POLICY, QUESTION, cue_scores, is_small_talk, negated_intents
 from intents.model import Context, Intent
@@ -30,38 +30,15 @@ from intents.semantic import Encoder, semantic_enabled
 from intents.slots import extract_slots
 
 # ---- calibrated constants (dev sets in ../shared/nlu; see intents/README.md) -----
-# FAQ match strength at or above which the bot answers directly; between
-# FAQ_CANDIDATES and this it offers the top three as a numbered list.
+# FAQ match strength (intent.confidence of a "faq" reading) at or above which the
+# bot answers directly; between FAQ_CANDIDATES and this it offers the top three as
+# a numbered list; below FAQ_CANDIDATES the match is too weak to be an answer.
 FAQ_DIRECT_ANSWER = 0.62
 FAQ_CANDIDATES = 0.35
-# Weight of the FAQ match in the "faq" score, and the extra a question form adds.
-FAQ_MATCH_WEIGHT = 2.2
-QUESTION_BONUS = 0.5
-POLICY_BONUS = 0.6
-# Semantic nearest-example evidence: cosine above the floor, scaled.
-EXAMPLE_FLOOR = 0.80
-EXAMPLE_WEIGHT = 6.0
-# Below this best score nothing is convincing: fall back to "unknown".
-UNKNOWN_BELOW = 0.75
-# Lexical evidence this strong for one intent, with this margin, skips the semantic tier.
-DECISIVE_SCORE = 1.6
-DECISIVE_MARGIN = 0.8
-
-
-@dataclass
-class Evidence:
-    """Everything the decision looked at, kept for evaluation and debugging."""
-
-    text: str
-    cues: dict[str, float]
-    denied: set[str]
-    small_talk: bool
-    question: bool
-    policy: bool
-    faq_hits: list[FaqHit]
-    examples: dict[str, float] = field(default_factory=dict)
-    semantic_used: bool = False
-    scores: dict[str, float] = field(default_factory=dict)
+# Probability of the lexical-only model at which the semantic tier is skipped.
+DECISIVE_PROBABILITY = 0.9
+# Below this probability for its best intent a message is "unknown".
+UNKNOWN_BELOW = 0.4
 
 
 class Understander:
@@ -73,8 +50,10 @@ class Understander:
         *,
         semantic: bool | None = None,
         examples: dict[str, list[str]] | None = None,
+        models: dict[str, SoftmaxModel] | None = None,
     ) -> None:
         self.faq = list(faq)
+        self.models: dict[str, SoftmaxModel] = models if models is not None else load_models()
         self.fixer = HomophoneFixer()
         self.encoder: Encoder | None = (
             Encoder() if (semantic_enabled() if semantic is None else semantic) else None
@@ -111,73 +90,61 @@ class Understander:
                 intent.confidence = max(intent.confidence, settled.confidence)
         return intent
 
-    def evidence(self, text: str) -> Evidence:
+    def evidence(self, text: str, *, semantic: bool | None = None, exclude: str | None = None) -> Evidence:
+        """Collect the evidence; `semantic` forces the e5 tier on or off (None: as needed).
+
+        `exclude` drops one intent example from the neighbours (for training on them).
+        """
         prepared = self.prepare(text)
         denied, clean = negated_intents(prepared)
-        cues = {k: v for k, v in cue_scores(clean).items() if k not in denied}
+        slots = extract_slots(text)
         ev = Evidence(
             text=clean,
-            cues=cues,
+            cues={k: v for k, v in cue_scores(clean).items() if k not in denied},
             denied=denied,
             small_talk=is_small_talk(clean),
             question=bool(QUESTION.search(clean)),
             policy=bool(POLICY.search(clean)),
             faq_hits=self.faq_index.search(clean),
+            known_fraction=self.faq_index.phrasings.known_fraction(clean),
+            cjk=cjk_count(clean),
+            has_address=any(slots[k] for k in ("building", "unit", "room")),
+            has_phone=slots["phone"] is not None,
         )
-        ev.scores = self._score(ev)
-        if self.encoder is not None and not self._decisive(ev.scores):
+        want = semantic if semantic is not None else (
+            self.encoder is not None and self._lexical_proba(ev)[1] < DECISIVE_PROBABILITY
+        )
+        if want and self.encoder is not None and self.example_index is not None:
             qvec = self.encoder.query(clean)
             ev.semantic_used = True
             ev.faq_hits = self.faq_index.search(clean, qvec)
-            assert self.example_index is not None
-            ev.examples = self.example_index.similarities(qvec)
-            ev.scores = self._score(ev)
+            ev.examples = self.example_index.similarities(qvec, exclude=exclude)
         return ev
 
     # ---- decision ----------------------------------------------------------------
-    def _score(self, ev: Evidence) -> dict[str, float]:
-        scores = dict(ev.cues)
-        faq_match = ev.faq_hits[0].score if ev.faq_hits else 0.0
-        faq = FAQ_MATCH_WEIGHT * faq_match
-        if ev.question:
-            faq += QUESTION_BONUS
-        if ev.policy:
-            faq += POLICY_BONUS
-        scores["faq"] = faq
-        # a question about policy is not a fault report, however broken the thing is
-        if ev.policy and ev.question and "repair" in scores:
-            scores["repair"] *= 0.5
-        for intent, sim in ev.examples.items():
-            if sim > EXAMPLE_FLOOR:
-                bonus = EXAMPLE_WEIGHT * (sim - EXAMPLE_FLOOR)
-                scores[intent] = scores.get(intent, 0.0) + bonus
-        if ev.small_talk:
-            scores["chitchat"] = scores.get("chitchat", 0.0) + 3.0
-        return scores
+    def _lexical_proba(self, ev: Evidence) -> tuple[str, float]:
+        p = self.models["lexical"].proba(lexical_vector(ev))
+        best = max(p, key=p.__getitem__)
+        return best, p[best]
 
-    @staticmethod
-    def _decisive(scores: dict[str, float]) -> bool:
-        ranked = sorted(scores.values(), reverse=True)
-        if not ranked or ranked[0] < DECISIVE_SCORE:
-            return False
-        return len(ranked) == 1 or ranked[0] - ranked[1] >= DECISIVE_MARGIN
+    def probabilities(self, ev: Evidence) -> dict[str, float]:
+        if ev.semantic_used:
+            return self.models["full"].proba(lexical_vector(ev) + semantic_vector(ev))
+        return self.models["lexical"].proba(lexical_vector(ev))
 
     def _read(self, text: str, slots: dict[str, Any]) -> Intent:
         ev = self.evidence(text)
-        scores = {k: v for k, v in ev.scores.items() if k != "unknown"}
-        best = max(scores, key=scores.__getitem__) if scores else "unknown"
-        best_score = scores.get(best, 0.0)
-        ranked = sorted(scores.values(), reverse=True)
-        margin = best_score - (ranked[1] if len(ranked) > 1 else 0.0)
-        if best_score < UNKNOWN_BELOW or (cjk_count(ev.text) == 0 and not re.search(r"[a-z]{2}", ev.text) and best != "chitchat"):
-            name, confidence = "unknown", min(0.5, 1.0 - best_score)
-        else:
-            name = best
-            confidence = round(min(1.0, 0.5 + 0.25 * margin + 0.1 * best_score), 3)
-        result = Intent(name=name, confidence=confidence, slots=dict(slots))
+        p = self.probabilities(ev)
+        if not self.faq or not ev.faq_hits:
+            p["faq"] = 0.0
+        name = max(p, key=p.__getitem__)
+        confidence = p[name]
+        if confidence < UNKNOWN_BELOW and name != "unknown":
+            name = "unknown"
+        result = Intent(name=name, confidence=round(confidence, 3), slots=dict(slots))
         if name != "repair":
             result.slots["category"] = None
-        if name == "faq" and ev.faq_hits:
+        if name == "faq":
             top = ev.faq_hits[0]
             result.faq_id = top.faq_id
             result.candidates = [h.faq_id for h in ev.faq_hits[:3]]
