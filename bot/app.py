@@ -17,7 +17,10 @@ log = logging.getLogger("wuye.app")
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
     settings = settings or (services.settings if services else load_settings())
-    svc = services or Services.build(settings)
+    if services is None:
+        services = Services.build(settings)
+        services.nlu.warm()  # a gunicorn worker pays for the index before its first request
+    svc = services
     app = Flask("wuye")
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
     app.extensions["wuye"] = svc

@@ -1,38 +1,81 @@
-"""The process-wide understander: built once (index building is the slow part), then shared."""
+"""The process-wide understander, built from the FAQ in the database and rebuilt when it changes.
+
+Building the index takes a fraction of a second, so it happens at start-up and, after an FAQ
+import, in a background thread; requests keep using the previous index until the new one is ready.
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from bot.config import Settings
 from intents.faq import FaqEntry, default_faq, load_faq_toml
 from intents.model import Context, Intent
+from storage import faq as faq_store
 
 if TYPE_CHECKING:
     from intents import Understander
 
+log = logging.getLogger("wuye.nlu")
+RECHECK_SECONDS = 30.0
+
+
+def configured_faq(settings: Settings) -> tuple[list[FaqEntry], str]:
+    path = settings.nlu.faq_file
+    if path:
+        from intents.faq_formats import read_faq_file
+
+        return read_faq_file(path), path
+    return default_faq(), "default_faq.toml"
+
 
 class NluService:
-    def __init__(self, entries: list[FaqEntry]) -> None:
+    def __init__(self, entries: list[FaqEntry], engine: Engine | None = None) -> None:
+        self._engine = engine
         self._lock = threading.Lock()
         self._entries = entries
+        self._index = {e.id: e for e in entries}
         self._understander: Understander | None = None
+        self._revision: Any = None
+        self._checked_at = time.monotonic()
+        self._rebuilding = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> NluService:
-        path = settings.nlu.faq_file
-        return cls(load_faq_toml(path) if path else default_faq())
+        """From the configured FAQ file, no database (`wuye nlu`, tests)."""
+        return cls(configured_faq(settings)[0])
+
+    @classmethod
+    def from_database(cls, engine: Engine, settings: Settings) -> NluService:
+        """Seeds the FAQ table at first start, then answers from what is stored."""
+        with Session(engine) as session:
+            entries, source = configured_faq(settings) if faq_store.revision(session)[0] == 0 else ([], "")
+            if entries:
+                try:
+                    added = faq_store.seed_if_empty(session, entries, source)
+                    session.commit()
+                    log.info("FAQ seeded with %d entries from %s", added, source)
+                except IntegrityError:  # another process seeded it at the same moment
+                    session.rollback()
+            service = cls(faq_store.load_entries(session), engine)
+            service._revision = faq_store.revision(session)
+        return service
 
     @property
     def entries(self) -> list[FaqEntry]:
         return self._entries
 
     def entry(self, faq_id: str) -> FaqEntry | None:
-        return next((e for e in self._entries if e.id == faq_id), None)
+        return self._index.get(faq_id)
 
     def understander(self) -> Understander:
-        # Built on first use so that `wuye serve` starts fast and the CLI's other commands never pay.
         if self._understander is None:
             with self._lock:
                 if self._understander is None:
@@ -41,5 +84,36 @@ class NluService:
                     self._understander = Understander(self._entries)
         return self._understander
 
+    def warm(self) -> None:
+        """Build the index and run one message through it, so the first resident doesn't wait."""
+        self.understander().understand("你好")
+
     def understand(self, text: str, context: Context | None = None) -> Intent:
+        self._maybe_reload()
         return self.understander().understand(text, context)
+
+    def _maybe_reload(self) -> None:
+        if self._engine is None or time.monotonic() - self._checked_at < RECHECK_SECONDS:
+            return
+        self._checked_at = time.monotonic()
+        with Session(self._engine) as session:
+            rev = faq_store.revision(session)
+        if rev != self._revision and not self._rebuilding:
+            self._rebuilding = True
+            threading.Thread(target=self._rebuild, args=(rev,), daemon=True).start()
+
+    def _rebuild(self, rev: Any) -> None:
+        try:
+            from intents import Understander
+
+            with Session(self._engine) as session:
+                entries = faq_store.load_entries(session)
+            understander = Understander(entries)
+            with self._lock:
+                self._entries, self._index = entries, {e.id: e for e in entries}
+                self._understander, self._revision = understander, rev
+            log.info("FAQ changed: index rebuilt with %d entries", len(entries))
+        except Exception:
+            log.exception("FAQ index rebuild failed; keeping the previous one")
+        finally:
+            self._rebuilding = False

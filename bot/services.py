@@ -20,12 +20,14 @@ class Services:
     crypto: WeChatCrypto | None = field(default=None)
 
     @classmethod
-    def build(cls, settings: Settings, engine: Engine | None = None) -> Services:
+    def build(cls, settings: Settings, engine: Engine | None = None, nlu: NluService | None = None) -> Services:
+        """Expects a migrated database (`wuye db upgrade`, done by `wuye serve`)."""
         w = settings.wechat
         crypto = WeChatCrypto(w.token, w.encoding_aes_key, w.appid) if w.encoding_aes_key else None
+        engine = engine or make_engine(settings.database.url, settings.database.echo)
         return cls(
             settings=settings,
-            engine=engine or make_engine(settings.database.url, settings.database.echo),
-            nlu=NluService.from_settings(settings),
+            engine=engine,
+            nlu=nlu or NluService.from_database(engine, settings),
             crypto=crypto,
         )

@@ -61,3 +61,21 @@ def default_faq() -> list[FaqEntry]:
     """The FAQ wuye ships with (intents/data/default_faq.toml)."""
     text = resources.files("intents.data").joinpath("default_faq.toml").read_text(encoding="utf-8")
     return parse_faq_toml(text, source="default_faq.toml")
+
+
+def dump_faq_toml(entries: list[FaqEntry]) -> str:
+    """The inverse of parse_faq_toml, for `wuye faq export`."""
+    import json
+
+    def q(s: str) -> str:
+        # JSON string escaping is valid TOML basic-string escaping.
+        return json.dumps(s, ensure_ascii=False)
+
+    out = []
+    for e in entries:
+        alts = ", ".join(q(a) for a in e.alternates)
+        out.append(
+            f"[[faq]]\nid = {q(e.id)}\ncategory = {q(e.category)}\nquestion = {q(e.question)}\n"
+            f"alternates = [{alts}]\nanswer = {q(e.answer)}\n"
+        )
+    return "\n".join(out)

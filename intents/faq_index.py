@@ -16,11 +16,14 @@ from intents.lexical import BM25
 from intents.semantic import Encoder
 
 # Weights of the evidence, calibrated on the dev sets (see intents/README.md).
-ANSWER_WEIGHT = 0.25  # answers are long and wordy: a hint, never the decider
-LEXICAL_WEIGHT = 0.45
-SEMANTIC_WEIGHT = 0.55
+ANSWER_WEIGHT = 0.15  # answers are long and wordy: a hint, never the decider
+LEXICAL_WEIGHT = 0.3
+SEMANTIC_WEIGHT = 0.7
 # e5 cosines of unrelated Chinese sentences sit around 0.75-0.8; rescale above that.
 SEMANTIC_FLOOR = 0.78
+# The whole entry (question and alternates in one passage) as extra evidence beside
+# the best single phrasing: it catches questions that mix two phrasings' words.
+ENTRY_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class FaqIndex:
         self.answers = BM25([prepare(e.answer) for e in self.entries])
         self._doc_vecs: Any = None
         self._answer_vecs: Any = None
+        self._entry_vecs: Any = None
 
     # --- semantic side, built on first use so process start stays cheap -----------
     def ensure_vectors(self) -> None:
@@ -60,6 +64,9 @@ class FaqIndex:
             return
         self._doc_vecs = self.encoder.passages(self.raw_docs)
         self._answer_vecs = self.encoder.passages([e.answer for e in self.entries])
+        self._entry_vecs = self.encoder.passages(
+            [e.question + "；" + "；".join(e.alternates) for e in self.entries]
+        )
 
     def lexical_scores(self, text: str) -> list[float]:
         scores = [0.0] * len(self.entries)
@@ -80,10 +87,14 @@ class FaqIndex:
             i = self.doc_entry[doc]
             best[i] = max(best[i], s)
         answer_sims = (self._answer_vecs @ qvec).tolist()
+        entry_sims = (self._entry_vecs @ qvec).tolist()
+
+        def rescale(cos: float) -> float:
+            return max(0.0, (cos - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR))
+
         return [
-            max(0.0, (b - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR))
-            + ANSWER_WEIGHT * max(0.0, (a - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR))
-            for b, a in zip(best, answer_sims, strict=True)
+            rescale((b + ENTRY_WEIGHT * e) / (1 + ENTRY_WEIGHT)) + ANSWER_WEIGHT * rescale(a)
+            for b, a, e in zip(best, answer_sims, entry_sims, strict=True)
         ]
 
     def search(self, text: str, qvec: Any = None, k: int = 3) -> list[FaqHit]:

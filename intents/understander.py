@@ -38,7 +38,7 @@ FAQ_CANDIDATES = 0.35
 # Probability of the lexical-only model at which the semantic tier is skipped.
 DECISIVE_PROBABILITY = 0.9
 # Below this probability for its best intent a message is "unknown".
-UNKNOWN_BELOW = 0.4
+UNKNOWN_BELOW = 0.3
 
 
 class Understander:

@@ -100,3 +100,18 @@ class Outbox(SQLModel, table=True):
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class FaqItem(SQLModel, table=True):
+    """The FAQ the bot answers from: seeded at first start, then edited by import/remove."""
+
+    __tablename__ = "faq_items"
+
+    id: str = Field(primary_key=True, max_length=64)
+    category: str = Field(default="其他", max_length=32, index=True)
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    alternates: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    source: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)

@@ -128,9 +128,7 @@ def settings(engine: Engine, fake: FakeWeChat, mode: str) -> Settings:
 
 @pytest.fixture
 def services(settings: Settings, engine: Engine, nlu: NluService) -> Services:
-    svc = Services.build(settings, engine)
-    svc.nlu = nlu
-    return svc
+    return Services.build(settings, engine, nlu=nlu)
 
 
 @pytest.fixture
