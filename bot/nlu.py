@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.config import Settings
-from intents.faq import FaqEntry, default_faq, load_faq_toml
+from intents.faq import FaqEntry, default_faq
 from intents.model import Context, Intent
 from storage import faq as faq_store
 
