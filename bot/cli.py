@@ -374,6 +374,155 @@ def faq_remove(obj: Obj, ids: tuple[str, ...]) -> None:
     click.echo(f"removed {len(gone)}" + (f"; not found: {', '.join(missing)}" if missing else ""))
 
 
+# ---------------------------------------------------------------- people
+
+
+@main.group()
+def residents() -> None:
+    """The resident roster."""
+
+
+@residents.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@pass_obj
+def residents_import(obj: Obj, path: str) -> None:
+    """Import a roster CSV (building, unit, room, name, phone[, openid]); all rows or none."""
+    from bot.roster import apply_roster, parse_roster
+
+    rows, errors = parse_roster(path)
+    if errors:
+        for e in errors:
+            click.echo(e, err=True)
+        raise click.ClickException(f"{len(errors)} bad row(s); nothing was imported")
+    engine = _engine(obj.settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        result = apply_roster(session, rows)
+        session.commit()
+    click.echo(f"added {result.added}, updated {result.updated}, unchanged {result.unchanged}")
+
+
+@main.group()
+def staff() -> None:
+    """Staff, supervisors and managers."""
+
+
+@staff.command("add")
+@click.option("--openid", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["staff", "supervisor", "manager"]), default="staff", show_default=True)
+@click.option("--phone", default="")
+@click.option("--categories", default="", help="Comma-separated: 水电,门窗,电梯,公共照明,管道疏通,燃气,公共设施,其他,客服")
+@click.option("--buildings", default="", help="Comma-separated building numbers (blank: all).")
+@pass_obj
+def staff_add(obj: Obj, openid: str, name: str, role: str, phone: str, categories: str, buildings: str) -> None:
+    """Add a staff member, or update the one with this openid."""
+    from bot.config import REPAIR_CATEGORIES
+    from storage.clock import utcnow
+    from storage.models import Person
+
+    cats = [c.strip() for c in categories.replace("，", ",").split(",") if c.strip()]
+    unknown = [c for c in cats if c not in (*REPAIR_CATEGORIES, "客服")]
+    if unknown:
+        raise click.BadParameter(f"unknown categor(y/ies) {', '.join(unknown)}", param_hint="--categories")
+    engine = _engine(obj.settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        person = session.execute(select(Person).where(Person.openid == openid)).scalar_one_or_none()
+        verb = "updated" if person else "added"
+        person = person or Person(openid=openid)
+        person.name, person.role, person.categories, person.buildings = name, role, ",".join(cats), buildings
+        person.phone = phone or person.phone
+        person.active, person.updated_at = True, utcnow()
+        session.add(person)
+        session.commit()
+    click.echo(f"{verb} {role} {name} ({openid})")
+
+
+@staff.command("list")
+@pass_obj
+def staff_list(obj: Obj) -> None:
+    """List staff with their open ticket counts."""
+    from storage import tickets as store
+    from storage.models import Person
+
+    engine = _engine(obj.settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        people = list(session.execute(
+            select(Person).where(Person.role.in_(("staff", "supervisor", "manager"))).order_by(Person.role, Person.id)
+        ).scalars())
+        load = store.open_load(session, [p.id for p in people if p.id])
+    for p in people:
+        state = "" if p.active else " (inactive)"
+        click.echo(f"{p.role:<10} {p.name:<8} {p.openid:<24} open={load.get(p.id or 0, 0):<3} "
+                   f"categories={p.categories or '-'} buildings={p.buildings or 'all'}{state}")
+    click.echo(f"{len(people)} people")
+
+
+# ---------------------------------------------------------------- tickets
+
+
+@main.group()
+def tickets() -> None:
+    """Tickets (repairs, complaints, praise, call-backs)."""
+
+
+@tickets.command("list")
+@click.option("--status", default=None, help="open, accepted, on_site, done, cancelled")
+@click.option("--building", default=None)
+@click.option("--limit", default=50, show_default=True)
+@pass_obj
+def tickets_list(obj: Obj, status: str | None, building: str | None, limit: int) -> None:
+    """List tickets, newest first."""
+    from bot.ticket_flow import STATUS_LABEL, local
+    from storage.models import Person, Ticket
+
+    engine = _engine(obj.settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        q = select(Ticket).order_by(Ticket.id.desc()).limit(limit)
+        if status:
+            q = q.where(Ticket.status == status)
+        if building:
+            q = q.where(Ticket.building == building)
+        rows = list(session.execute(q).scalars())
+        names = {p.id: p.name for p in session.execute(select(Person)).scalars()}
+    for t in rows:
+        created = local(obj.settings, t.created_at).strftime("%m-%d %H:%M")
+        click.echo(f"{t.number} {created} {STATUS_LABEL.get(t.status, t.status):<4} {'急' if t.urgent else ' '} "
+                   f"{t.category:<5} {t.place or '-':<14} {names.get(t.assignee_id, '-'):<6} {t.description[:30]}")
+    click.echo(f"{len(rows)} ticket(s)")
+
+
+@tickets.command("show")
+@click.argument("number")
+@pass_obj
+def tickets_show(obj: Obj, number: str) -> None:
+    """One ticket with its events."""
+    from bot.ticket_flow import STATUS_LABEL, local
+    from storage import tickets as store
+    from storage.models import Person
+
+    engine = _engine(obj.settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        t = store.by_number(session, number)
+        if t is None:
+            raise click.ClickException(f"no ticket {number}; `wuye tickets list` shows the numbers")
+        names = {p.id: p.name or p.openid for p in session.execute(select(Person)).scalars()}
+        events = store.events(session, t)
+    click.echo(f"{t.number}  {t.kind}/{t.category}  {STATUS_LABEL.get(t.status, t.status)}{'  紧急' if t.urgent else ''}")
+    click.echo(f"place: {t.place or '-'}   phone: {t.contact_phone or '-'}   time: {t.preferred_time or '尽快'}")
+    click.echo(f"reporter: {names.get(t.reporter_id, '-')}   assignee: {names.get(t.assignee_id, '-')}")
+    click.echo(f"description: {t.description}")
+    if t.photos:
+        click.echo("photos: " + " ".join(t.photos))
+    for e in events:
+        when = local(obj.settings, e.created_at).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"  {when}  {e.action:<12} {names.get(e.actor_id, 'system'):<8} {e.note}")
+
+
 def _register_optional() -> None:
     try:
         from bot.cli_nlu import eval_command, nlu_command

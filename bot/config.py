@@ -130,6 +130,56 @@ class SurveyConfig(_Section):
         return v
 
 
+REPAIR_CATEGORIES = ("水电", "门窗", "电梯", "公共照明", "管道疏通", "燃气", "公共设施", "其他")
+
+
+class TicketsConfig(_Section):
+    # An unfinished repair form is dropped after this long without a message.
+    form_ttl_minutes: int = 30
+    # Not accepted within this → the supervisor is pushed (urgent tickets: the shorter one).
+    accept_minutes: int = 30
+    urgent_accept_minutes: int = 10
+    # Not done within the category's hours → the manager is pushed. Keys: repair categories,
+    # plus 投诉 (complaints) and 人工 (call-back requests).
+    resolution_hours: dict[str, float] = {
+        "水电": 24, "门窗": 48, "电梯": 4, "公共照明": 24, "管道疏通": 24, "燃气": 4,
+        "公共设施": 72, "其他": 72, "投诉": 48, "人工": 4,
+    }
+    # A resident's 催单 reaches the assignee at most this often per ticket.
+    nudge_interval_minutes: int = 10
+    # Binding by chat: this many wrong room/phone tries lock binding for lock_minutes.
+    bind_max_failures: int = 3
+    bind_lock_minutes: int = 60
+    # A photo a staff member sends within this long after 完成 is kept as proof of work.
+    proof_photo_minutes: int = 30
+
+    @field_validator("resolution_hours")
+    @classmethod
+    def _all_categories(cls, v: dict[str, float]) -> dict[str, float]:
+        missing = [c for c in (*REPAIR_CATEGORIES, "投诉", "人工") if c not in v]
+        if missing:
+            raise ValueError(f"needs hours for {', '.join(missing)}")
+        return v
+
+
+class PushConfig(_Section):
+    # WeChat template for the staff ticket card; blank = a customer-service text instead.
+    staff_template_id: str = ""
+    # Template field -> text; placeholders: {title} {number} {category} {place} {description}
+    # {contact} {preferred_time} {photos} {remark} {status}.
+    staff_template_fields: dict[str, str] = {
+        "first": "{title}", "keyword1": "{number}", "keyword2": "{category}", "keyword3": "{place}",
+        "keyword4": "{description}", "keyword5": "{contact} {preferred_time}", "remark": "{remark}",
+    }
+    # Template for residents outside WeChat's 48-hour window (progress, surveys); blank = text only.
+    resident_template_id: str = ""
+    resident_template_fields: dict[str, str] = {
+        "first": "{title}", "keyword1": "{number}", "keyword2": "{status}", "remark": "{body}",
+    }
+    # Link opened from a template card; {number} is the ticket number. Blank = no link.
+    detail_url: str = ""
+
+
 class NluConfig(_Section):
     # Empty: the FAQ shipped with wuye; otherwise a file imported at first start.
     faq_file: str = ""
@@ -143,6 +193,8 @@ class Settings(_Section):
     worker: WorkerConfig = WorkerConfig()
     community: CommunityConfig = CommunityConfig()
     survey: SurveyConfig = SurveyConfig()
+    tickets: TicketsConfig = TicketsConfig()
+    push: PushConfig = PushConfig()
     nlu: NluConfig = NluConfig()
     source: str = "embedded defaults"
 

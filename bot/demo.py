@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from storage.clock import utcnow
-from storage.models import House, Person
+from storage.models import House, Person, RosterEntry
 
 # (openid, role, name, phone, (building, unit, room) | None, categories, buildings)
 DEMO_PEOPLE: list[tuple[str, str, str, str, tuple[str, str, str] | None, str, str]] = [
@@ -46,6 +46,7 @@ def seed_demo(session: Session) -> int:
                 session.add(house)
                 session.flush()
             house_id = house.id
+            session.add(RosterEntry(house_id=house.id, name=name, phone=phone, openid=openid))
         session.add(
             Person(
                 openid=openid,

@@ -8,16 +8,26 @@ from sqlmodel import Session
 from wechatpy.messages import BaseMessage
 
 from bot.events import handle_event
-from bot.handlers import Turn, dispatch
+from bot.handlers import Turn, bind, complaint, dispatch, repair, staff
 from bot.services import Services
-from intents.model import Context
+from intents.model import Context, Intent
+from intents.staff_commands import parse_staff_command
 from replies import render
 from storage import conversations, people
+from storage.models import Conversation, Person
 
 MEDIA_REPLIES = {
     "image": "image_received",
     "location": "location_received",
     "link": "link_received",
+}
+
+# Open conversations that take over the next message.
+FORMS = {
+    repair.FORM: repair.continue_form,
+    repair.URGENT_FOLLOWUP: repair.urgent_place,
+    complaint.FORM: complaint.continue_form,
+    bind.FORM: bind.continue_form,
 }
 
 
@@ -39,23 +49,42 @@ def message_text(msg: BaseMessage) -> str | None:
     return None
 
 
+def _image(session: Session, services: Services, msg: BaseMessage, person: Person,
+           conv: Conversation | None, now: datetime) -> str:
+    url = str(msg._data.get("PicUrl") or msg._data.get("MediaId") or "")
+    turn = Turn(session, services, person, "", Intent("unknown", 0.0), conv, now)
+    if conv is not None and conv.kind == repair.FORM:
+        return repair.add_photo(turn, url)
+    if conv is not None and conv.kind == "proof" and person.role in staff.STAFF_ROLES:
+        conversations.clear(session, person.openid or "")
+        return staff.attach_proof(session, services.settings, person, int(conv.state["ticket_id"]), url, now)
+    return render("image_received", services.settings.community)
+
+
 def respond(session: Session, services: Services, msg: BaseMessage, now: datetime) -> str | None:
     community = services.settings.community
     if raw_type(msg) == "event":
         return handle_event(session, services, msg, raw_event(msg), now)
     person = people.touch(session, msg.source, now)
+    conv = conversations.get_pending(session, msg.source, now)
+    if msg.type == "image":
+        return _image(session, services, msg, person, conv, now)
     text = message_text(msg)
     if text is None:
         if msg.type == "voice":
             return render("voice_unrecognised", community)
         return render(MEDIA_REPLIES.get(msg.type, "unsupported"), community)
-    conv = conversations.get_pending(session, msg.source, now)
+
+    if person.role in staff.STAFF_ROLES and (cmd := parse_staff_command(text)):
+        return staff.handle_command(session, services.settings, person, cmd, now)
+
     context = Context(
         pending=conv.kind if conv else None,
-        faq_choices=tuple(conv.state.get("choices", ()))
-        if conv and conv.kind == "faq_choice"
-        else (),
+        faq_choices=tuple(conv.state.get("choices", ())) if conv and conv.kind == "faq_choice" else (),
         data=dict(conv.state) if conv else {},
     )
     intent = services.nlu.understand(text, context)
-    return dispatch(Turn(session, services, person, text, intent, conv, now))
+    turn = Turn(session, services, person, text, intent, conv, now)
+    if conv is not None and conv.kind in FORMS:
+        return FORMS[conv.kind](turn)
+    return dispatch(turn)

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.delivery import DeliveryStats, deliver_due
+from bot.jobs import run_due
 from bot.wechat_api import WeChatApi, make_client
 from storage.clock import utcnow
 from storage.models import Conversation
@@ -33,6 +34,8 @@ class Worker:
     def tick(self, now: datetime | None = None) -> DeliveryStats:
         now = now or utcnow()
         self._drop_expired_conversations(now)
+        # Jobs first: what they enqueue goes out in the same tick.
+        run_due(self.engine, self.settings, now)
         return deliver_due(self.engine, self.client, self.settings.worker, now)
 
     def drain(self, max_rounds: int = 20) -> DeliveryStats:

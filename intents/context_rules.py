@@ -38,22 +38,20 @@ def _choice_index(text: str) -> int | None:
     return int(token) if token.isdigit() else chinese_to_int(token)
 
 
-def read_in_context(text: str, ctx: Context, slots: dict[str, Any]) -> Intent | None:
-    """An Intent the context settles, or None to read the text normally.
+def survey_reading(text: str, ctx: Context) -> tuple[int | None, bool] | None:
+    """(rating, has_comment) when a survey is pending, else None."""
+    return read_survey_answer(text) if ctx.pending == "survey" else None
 
-    For a survey the returned Intent carries only rating/has_comment; the caller
-    merges them into its ordinary reading.
-    """
+
+def read_in_context(text: str, ctx: Context, slots: dict[str, Any]) -> Intent | None:
+    """An Intent the context settles, or None to read the text normally."""
     if ctx.faq_choices:
         n = _choice_index(text)
         if n is not None and 1 <= n <= len(ctx.faq_choices):
             fid = ctx.faq_choices[n - 1]
             return Intent("faq", 1.0, faq_id=fid, slots=dict(slots), candidates=list(ctx.faq_choices))
     if ctx.pending == "survey":
-        rating, comment = read_survey_answer(text)
-        if rating is not None:
-            return Intent("chitchat", 1.0, slots=dict(slots), rating=rating, has_comment=comment)
-        return None
+        return None  # the caller reads the text and adds survey_reading()
     if ctx.pending and ctx.pending not in ("faq_choice",):
         surface = normalize_surface(text)
         if _ABANDON.match(surface):

@@ -7,6 +7,7 @@ what residents ask about ("支付宝", "滞纳金") even when no phrasing does.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,15 +69,18 @@ class FaqIndex:
             [e.question + "；" + "；".join(e.alternates) for e in self.entries]
         )
 
-    def lexical_scores(self, text: str) -> list[float]:
-        scores = [0.0] * len(self.entries)
+    def lexical_scores(self, text: str) -> dict[int, float]:
+        """Entry index -> lexical match (0..~1.15); entries sharing no term are absent."""
+        scores: dict[int, float] = {}
         scale = self.phrasings.self_score(text) or 1.0
         for doc, s in self.phrasings.scores(text).items():
             i = self.doc_entry[doc]
-            scores[i] = max(scores[i], min(1.0, s / scale))
+            v = min(1.0, s / scale)
+            if v > scores.get(i, 0.0):
+                scores[i] = v
         ascale = self.answers.self_score(text) or 1.0
         for i, s in self.answers.scores(text).items():
-            scores[i] += ANSWER_WEIGHT * min(1.0, s / ascale)
+            scores[i] = scores.get(i, 0.0) + ANSWER_WEIGHT * min(1.0, s / ascale)
         return scores
 
     def semantic_scores(self, qvec: Any) -> list[float]:
@@ -103,9 +107,14 @@ class FaqIndex:
         lex = self.lexical_scores(text)
         if qvec is not None and self.encoder is not None:
             sem = self.semantic_scores(qvec)
-            combined = [LEXICAL_WEIGHT * lx + SEMANTIC_WEIGHT * sm for lx, sm in zip(lex, sem, strict=True)]
+            combined = {
+                i: LEXICAL_WEIGHT * lex.get(i, 0.0) + SEMANTIC_WEIGHT * s for i, s in enumerate(sem)
+            }
         else:
-            sem = [0.0] * len(lex)
-            combined = lex
-        order = sorted(range(len(combined)), key=combined.__getitem__, reverse=True)[:k]
-        return [FaqHit(self.entries[i].id, combined[i], lex[i], sem[i]) for i in order]
+            sem = None
+            combined = lex or {0: 0.0}
+        top = heapq.nlargest(k, combined.items(), key=lambda kv: kv[1])
+        return [
+            FaqHit(self.entries[i].id, score, lex.get(i, 0.0), sem[i] if sem is not None else 0.0)
+            for i, score in top
+        ]

@@ -38,29 +38,26 @@ class BM25:
     def __init__(self, docs: Sequence[str], k1: float = 1.2, b: float = 0.6) -> None:
         self.k1, self.b = k1, b
         self.n_docs = len(docs)
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self.lengths: list[int] = []
-        for i, doc in enumerate(docs):
-            counts = Counter(char_ngrams(doc))
-            self.lengths.append(sum(counts.values()))
+        counted = [Counter(char_ngrams(doc)) for doc in docs]
+        lengths = [sum(c.values()) for c in counted]
+        avg_len = (sum(lengths) / self.n_docs) if self.n_docs else 1.0
+        df: Counter[str] = Counter()
+        for counts in counted:
+            df.update(counts.keys())
+        self.idf = {t: math.log(1 + (self.n_docs - n + 0.5) / (n + 0.5)) for t, n in df.items()}
+        # the whole BM25 term weight is precomputed per posting: a query only adds numbers
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, counts in enumerate(counted):
+            norm = k1 * (1 - b + b * lengths[i] / avg_len)
             for term, tf in counts.items():
-                self.postings[term].append((i, tf))
-        self.avg_len = (sum(self.lengths) / self.n_docs) if self.n_docs else 1.0
-        self.idf = {
-            t: math.log(1 + (self.n_docs - len(p) + 0.5) / (len(p) + 0.5))
-            for t, p in self.postings.items()
-        }
+                w = self.idf[term] * _term_weight(term) * tf * (k1 + 1) / (tf + norm)
+                self.postings[term].append((i, w))
 
     def scores(self, query: str) -> dict[int, float]:
         out: dict[int, float] = defaultdict(float)
         for term in set(char_ngrams(query)):
-            posting = self.postings.get(term)
-            if not posting:
-                continue
-            w = self.idf[term] * _term_weight(term)
-            for doc, tf in posting:
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[doc] / self.avg_len)
-                out[doc] += w * tf * (self.k1 + 1) / (tf + norm)
+            for doc, w in self.postings.get(term, ()):
+                out[doc] += w
         return out
 
     def self_score(self, query: str) -> float:

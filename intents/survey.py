@@ -71,7 +71,8 @@ def read_survey_answer(text: str) -> tuple[int | None, bool]:
         return None, False
     rating, rest = _numeric_rating(t)
     if rating is None:
-        if _QUESTION.search(t) and not re.search(r"满意|好评|差评", t):
+        # "不怎么样" rates the work; it is not a "怎么" question
+        if _QUESTION.search(t.replace("不怎么", "")) and not re.search(r"满意|好评|差评", t):
             return None, bool(_FEEDBACK.search(t))
         rating, rest = _verbal_rating(t)
     if rating is None:

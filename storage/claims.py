@@ -9,38 +9,43 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, or_, select, update
 from sqlmodel import Session
 
-from storage.models import Outbox
+from storage.models import Job, Outbox
+
+Row = TypeVar("Row", Outbox, Job)
 
 
-def claim_outbox(session: Session, now: datetime, limit: int, lease_seconds: int) -> list[Outbox]:
+def _claim(session: Session, model: type[Row], due_col: Any, now: datetime, limit: int, lease_seconds: int) -> list[Row]:
     token = uuid.uuid4().hex
     due = or_(
-        and_(Outbox.status == "pending", Outbox.next_attempt_at <= now),
-        and_(Outbox.status == "sending", Outbox.lease_until < now),
+        and_(model.status == "pending", due_col <= now),
+        and_(model.status.in_(("sending", "running")), model.lease_until < now),
     )
-    batch = (
-        select(Outbox.id)
-        .where(due)
-        .order_by(Outbox.next_attempt_at, Outbox.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    batch = select(model.id).where(due).order_by(due_col, model.id).limit(limit).with_for_update(skip_locked=True)
+    running = "sending" if model is Outbox else "running"
     session.execute(
-        update(Outbox)
-        .where(Outbox.id.in_(batch))
+        update(model)
+        .where(model.id.in_(batch))
         .where(due)
         .values(
-            status="sending",
+            status=running,
             claim_token=token,
             lease_until=now + timedelta(seconds=lease_seconds),
-            attempts=Outbox.attempts + 1,
+            attempts=model.attempts + 1,
         )
         .execution_options(synchronize_session=False)
     )
     session.commit()
-    rows = session.exec(select(Outbox).where(Outbox.claim_token == token).order_by(Outbox.id)).all()
-    return [r[0] if not isinstance(r, Outbox) else r for r in rows]
+    return list(session.execute(select(model).where(model.claim_token == token).order_by(model.id)).scalars())
+
+
+def claim_outbox(session: Session, now: datetime, limit: int, lease_seconds: int) -> list[Outbox]:
+    return _claim(session, Outbox, Outbox.next_attempt_at, now, limit, lease_seconds)
+
+
+def claim_jobs(session: Session, now: datetime, limit: int, lease_seconds: int) -> list[Job]:
+    return _claim(session, Job, Job.due_at, now, limit, lease_seconds)

@@ -115,3 +115,120 @@ class FaqItem(SQLModel, table=True):
     source: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class RosterEntry(SQLModel, table=True):
+    """Who lives where, as the company's records say (`wuye residents import`).
+
+    Binding by chat succeeds only when a person's room and phone match a row here."""
+
+    __tablename__ = "roster"
+    __table_args__ = (UniqueConstraint("house_id", "phone", name="uq_roster_house_phone"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    house_id: int = Field(foreign_key="houses.id", index=True)
+    name: str = Field(default="", max_length=64)
+    phone: str = Field(max_length=20, index=True)
+    openid: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class BindState(SQLModel, table=True):
+    """Failed binding tries per openid; three in a row lock binding for an hour."""
+
+    __tablename__ = "bind_states"
+
+    openid: str = Field(primary_key=True, max_length=64)
+    failures: int = Field(default=0)
+    locked_until: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_open_place", "status", "building", "category"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=16, unique=True)
+    # repair | complaint | praise | human
+    kind: str = Field(max_length=16, index=True)
+    # open -> accepted -> on_site -> done; cancelled; (done -> open again when reopened)
+    status: str = Field(default="open", max_length=16, index=True)
+    category: str = Field(default="其他", max_length=16)
+    urgent: bool = Field(default=False)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    area: str = Field(default="home", max_length=8)  # home | common
+    house_id: int | None = Field(default=None, foreign_key="houses.id")
+    building: str = Field(default="", max_length=16)
+    place: str = Field(default="", max_length=120)
+    reporter_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    contact_phone: str = Field(default="", max_length=20)
+    preferred_time: str = Field(default="", max_length=60)
+    photos: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    assignee_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    expected_done_at: datetime | None = None
+    last_nudged_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    accepted_at: datetime | None = None
+    arrived_at: datetime | None = None
+    done_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class TicketEvent(SQLModel, table=True):
+    __tablename__ = "ticket_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="people.id")
+    # created, assigned, accepted, arrived, done, cancelled, transferred, nudged, escalated,
+    # followed, photo, reopened ...
+    action: str = Field(max_length=24)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TicketFollower(SQLModel, table=True):
+    """A resident who reported the same common-area fault and follows the first ticket."""
+
+    __tablename__ = "ticket_followers"
+    __table_args__ = (UniqueConstraint("ticket_id", "person_id", name="uq_ticket_follower"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True)
+    person_id: int = Field(foreign_key="people.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Counter(SQLModel, table=True):
+    """Named sequences (ticket numbers per prefix and day), bumped atomically."""
+
+    __tablename__ = "counters"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = Field(default=0)
+
+
+class Job(SQLModel, table=True):
+    """A time-driven step (escalation, survey, scheduled notice): due rows the worker claims."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    ref_id: int | None = Field(default=None, index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # pending -> running -> done | cancelled | failed
+    status: str = Field(default="pending", max_length=16)
+    due_at: datetime = Field(default_factory=utcnow)
+    # Makes "exactly once" a constraint: e.g. "escalate_accept:42".
+    dedupe_key: str | None = Field(default=None, max_length=160, unique=True)
+    attempts: int = Field(default=0)
+    lease_until: datetime | None = None
+    claim_token: str | None = Field(default=None, max_length=40, index=True)
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow)
+    done_at: datetime | None = None

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from bot.handlers import chitchat, desk, fallback, faq, human
+from bot.handlers import (
+    bind,
+    cancel_ticket,
+    chitchat,
+    complaint,
+    desk,
+    fallback,
+    faq,
+    human,
+    praise,
+    repair,
+    ticket_status,
+)
 from bot.handlers.base import Handler, Turn
 
 HANDLERS: dict[str, Handler] = {
+    "repair": repair.handle,
+    "complaint": complaint.handle,
+    "praise": praise.handle,
     "faq": faq.handle,
-    "chitchat": chitchat.handle,
+    "ticket_status": ticket_status.handle,
+    "cancel_ticket": cancel_ticket.handle,
+    "notice_query": desk.handle,
     "human": human.handle,
+    "bind": bind.handle,
+    "chitchat": chitchat.handle,
     "unknown": fallback.handle,
-    **{
-        name: desk.handle
-        for name in (
-            "repair",
-            "complaint",
-            "praise",
-            "ticket_status",
-            "cancel_ticket",
-            "notice_query",
-            "bind",
-        )
-    },
 }
 
 

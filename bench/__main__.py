@@ -1,0 +1,69 @@
+"""`python -m bench`: the webhook load benchmark, then the NLU benchmark when it is there."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Any
+
+from bench import webhook_load
+
+
+def _dict_table(rows: list[dict[str, Any]]) -> str:
+    """A plain table of whatever columns the rows have, in first-seen order."""
+    if not rows:
+        return "(no rows)"
+    columns: list[str] = []
+    for row in rows:
+        columns += [k for k in row if k not in columns]
+
+    def cell(value: Any) -> str:
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+    cells = [[cell(row.get(c, "")) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--requests", type=int, help="fixed number of timed requests per target")
+    parser.add_argument(
+        "--seconds", type=float, help="timed run per target, when --requests isn't given (default 8)"
+    )
+    parser.add_argument("--concurrency", type=int, default=16, help="keep-alive connections")
+    parser.add_argument("--quick", action="store_true", help="2 s per target, no PostgreSQL row")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL row")
+    parser.add_argument(
+        "--mode", choices=("plain", "safe"), default="plain", help="WeChat message mode"
+    )
+    args = parser.parse_args(argv)
+    seconds = args.seconds or (2.0 if args.quick else 8.0)
+
+    rows = webhook_load.run(
+        requests=args.requests,
+        seconds=seconds,
+        concurrency=args.concurrency,
+        postgres=not (args.quick or args.no_postgres),
+        mode=args.mode,
+    )
+    print(webhook_load.format_table(rows, args.concurrency), flush=True)
+    status = 1 if any(r.errors or r.missing_rows for r in rows) else 0
+
+    # bench/nlu_bench.py is maintained separately; run it when it is present and importable.
+    try:
+        nlu_bench = importlib.import_module("bench.nlu_bench")
+    except ImportError as exc:
+        print(f"\n(NLU benchmark skipped: {exc})")
+        return status
+    print("\nNLU benchmark")
+    print(_dict_table(nlu_bench.run()))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

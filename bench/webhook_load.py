@@ -1,0 +1,605 @@
+"""Load benchmark of the webhook: wuye's full path against a bare signature-checking Flask route.
+
+Both apps run under gunicorn with identical settings on loopback, one at a time (so they never
+compete for the CPU), and are driven by the same load generator:
+
+* every request is pre-built and signed before the timed window, as raw HTTP/1.1 bytes, so the
+  generator's own crypto and formatting don't count;
+* every message has a distinct MsgId (otherwise the dedupe layer answers from its cache) and each
+  connection speaks for its own few openids, as residents do: one person's messages arrive in
+  order, many people's at once;
+* C keep-alive connections driven by one asyncio loop; a response counts only if it is a 200 with
+  a reply XML, and afterwards the database must hold one finished row per message sent.
+
+The generator shares the machine's cores with the server. Its CPU time and the server's are both
+measured and printed per request, so a reader can tell how much of the box the generator took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from bot import wire
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+TOKEN = "bench-token"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+READY_ENV = "BENCH_READY_DIR"
+
+# What residents send: FAQ questions (several phrasings), greetings and thanks, and a few that
+# end in the fallback; all of them go through the NLU and a database transaction.
+TEXTS: tuple[str, ...] = (
+    "物业费怎么交",
+    "停车场怎么收费",
+    "你好",
+    "谢谢",
+    "垃圾什么时候清运",
+    "快递放哪里",
+    "门禁卡丢了怎么办",
+    "装修要办什么手续",
+    "今天天气怎么样",
+    "物业电话多少",
+    "小区几点关门",
+    "宠物可以带进电梯吗",
+)
+OPENIDS_PER_CONNECTION = 4
+WARMUP_PER_CONNECTION = 16
+# Upper bound on the request rate a run may reach, used to size the pre-built pool in
+# --seconds mode (requests are signed ahead of time, so the pool must not run dry).
+MAX_EXPECTED_RPS = 8000
+
+
+@dataclass(frozen=True)
+class GunicornSettings:
+    """Identical for both apps.
+
+    gthread, 2 processes x 4 threads, for a 2-core machine: two processes because the GIL lets
+    each use one core; threads so that a request waiting on the SQLite write lock or on a
+    PostgreSQL round trip doesn't idle the core; and gthread (unlike the sync worker) keeps
+    connections alive, as WeChat's servers do. 16 connections > 8 threads on purpose: idle
+    keep-alive connections wait in gthread's poller, not on a thread.
+    """
+
+    workers: int = 2
+    threads: int = 4
+    worker_class: str = "gthread"
+    keepalive: int = 5
+
+    def describe(self) -> str:
+        return (
+            f"gunicorn -k {self.worker_class} -w {self.workers} --threads {self.threads} "
+            f"--keep-alive {self.keepalive}"
+        )
+
+
+# ------------------------------------------------------------------ inside the gunicorn workers
+
+
+def post_worker_init(worker: Any) -> None:
+    """Gunicorn hook: warm this worker before it accepts, then say so with a marker file.
+
+    The NLU index is built lazily, and parts of it (the tokenizer dictionary) load on the first
+    text that needs them, costing seconds: without this, the first requests measured would be
+    the warm-up of whichever worker the kernel happened to hand them to.
+    """
+    services = getattr(worker.wsgi, "extensions", {}).get("wuye")
+    if services is not None:
+        for text in TEXTS:
+            services.nlu.understand(text)
+    ready_dir = os.environ.get(READY_ENV)
+    if ready_dir:
+        Path(ready_dir, f"ready-{os.getpid()}").touch()
+
+
+def _gunicorn_conf(settings: GunicornSettings, port: int, log: Path) -> str:
+    return "\n".join(
+        [
+            "import sys",
+            f"sys.path.insert(0, {str(ROOT)!r})",
+            "from bench.webhook_load import post_worker_init  # noqa: F401",
+            f"bind = {f'{HOST}:{port}'!r}",
+            f"workers = {settings.workers}",
+            f"threads = {settings.threads}",
+            f"worker_class = {settings.worker_class!r}",
+            f"keepalive = {settings.keepalive}",
+            "graceful_timeout = 5",
+            "timeout = 60",
+            "loglevel = 'warning'",
+            f"errorlog = {str(log)!r}",
+            "",
+        ]
+    )
+
+
+# ------------------------------------------------------------------ the server under test
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of one process, from /proc (0 where /proc isn't there)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Server:
+    """One gunicorn master running `app_spec`, warmed up, on a free loopback port."""
+
+    app_spec: str
+    env: dict[str, str]
+    settings: GunicornSettings
+    workdir: Path
+    port: int = 0
+    proc: subprocess.Popen[bytes] | None = None
+    worker_pids: list[int] = field(default_factory=list)
+
+    @property
+    def log(self) -> Path:
+        return self.workdir / "gunicorn.log"
+
+    def start(self, timeout: float = 60.0) -> None:
+        ready = self.workdir / "ready"
+        ready.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        conf = self.workdir / "gunicorn.conf.py"
+        conf.write_text(_gunicorn_conf(self.settings, self.port, self.log))
+        env = {**self.env, READY_ENV: str(ready), "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(conf), self.app_spec],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn {self.app_spec} exited:\n{self._log_tail()}")
+            pids = [int(p.name.split("-")[1]) for p in ready.glob("ready-*")]
+            if len(pids) >= self.settings.workers:
+                self.worker_pids = pids
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(
+            f"gunicorn {self.app_spec} not ready in {timeout:.0f} s:\n{self._log_tail()}"
+        )
+
+    def cpu_seconds(self) -> float:
+        # The master only supervises; the workers do the work.
+        return sum(_cpu_seconds(pid) for pid in self.worker_pids)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def _log_tail(self) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
+        except OSError:
+            return "(no gunicorn log)"
+
+
+# ------------------------------------------------------------------ the load generator
+
+
+def build_requests(
+    port: int, connections: int, per_connection: int, mode: str = "plain", tag: str = "b"
+) -> list[list[bytes]]:
+    """Raw, signed HTTP/1.1 requests: one list per connection, each for its own openids."""
+    server = wire.WeChatServer(
+        TOKEN, "wxb11529c136998cb6", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", mode
+    )
+    out: list[list[bytes]] = []
+    for c in range(connections):
+        openids = [f"o_bench_{tag}_{c:02d}_{k}" for k in range(OPENIDS_PER_CONNECTION)]
+        reqs = []
+        for i in range(per_connection):
+            text = TEXTS[(c + i) % len(TEXTS)]
+            req = server.build(wire.text(openids[i % len(openids)], text))
+            head = (
+                f"POST /wechat?{urlencode(req.params)} HTTP/1.1\r\n"
+                f"Host: {HOST}:{port}\r\n"
+                "Content-Type: text/xml\r\n"
+                f"Content-Length: {len(req.body)}\r\n\r\n"
+            )
+            reqs.append(head.encode() + req.body)
+        out.append(reqs)
+    return out
+
+
+@dataclass
+class LoadResult:
+    ok: int = 0
+    errors: int = 0
+    latencies: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+    first_error: str = ""
+
+
+class _BadResponse(Exception):
+    pass
+
+
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes
+) -> tuple[bool, bool]:
+    """Send one request, read its response: (valid reply?, server asked to close?)."""
+    writer.write(raw)
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {
+        k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:] if x)
+    }
+    if "content-length" not in headers:
+        raise _BadResponse(f"status {status} without Content-Length")
+    body = await reader.readexactly(int(headers["content-length"]))
+    closing = headers.get("connection", "").lower() == "close"
+    # A 200 "success" would mean no reply (e.g. a dedupe hit) - not the path we mean to measure.
+    return status == 200 and body.startswith(b"<xml>"), closing
+
+
+async def _connection(
+    port: int, requests: list[bytes], deadline: float, result: LoadResult, timeout: float
+) -> None:
+    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        for raw in requests:
+            if time.perf_counter() >= deadline:
+                break
+            t0 = time.perf_counter()
+            try:
+                async with asyncio.timeout(timeout):
+                    valid, closing = await _exchange(reader, writer, raw)
+            except (
+                OSError,
+                EOFError,
+                TimeoutError,
+                asyncio.IncompleteReadError,
+                ValueError,
+                _BadResponse,
+            ) as exc:
+                result.errors += 1
+                result.first_error = result.first_error or f"{type(exc).__name__}: {exc}"
+                writer.close()
+                reader, writer = await asyncio.open_connection(HOST, port)
+                continue
+            if valid:
+                result.ok += 1
+                result.latencies.append(time.perf_counter() - t0)
+            else:
+                result.errors += 1
+                result.first_error = result.first_error or "non-200 or no reply XML"
+            if closing:
+                writer.close()
+                reader, writer = await asyncio.open_connection(HOST, port)
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+
+
+async def _drive(
+    port: int, per_conn: list[list[bytes]], seconds: float, timeout: float
+) -> LoadResult:
+    result = LoadResult()
+    t0 = time.perf_counter()
+    await asyncio.gather(
+        *(_connection(port, reqs, t0 + seconds, result, timeout) for reqs in per_conn)
+    )
+    result.elapsed = time.perf_counter() - t0
+    return result
+
+
+def drive(
+    port: int, per_conn: list[list[bytes]], seconds: float = math.inf, timeout: float = 10.0
+) -> LoadResult:
+    """Send every connection's requests in order, all connections at once, until done or `seconds`."""
+    return asyncio.run(_drive(port, per_conn, seconds, timeout))
+
+
+# ------------------------------------------------------------------ one benchmark row
+
+
+@dataclass
+class Row:
+    target: str
+    requests: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    server_cpu_ms: float  # server CPU per request, all workers
+    gen_cpu_ms: float  # load generator CPU per request
+    missing_rows: int | None = None  # full path only: messages answered but not stored as done
+    first_error: str = ""
+
+    @property
+    def busy(self) -> float:
+        """Share of the machine's cores the server and generator used together during the run."""
+        cpu = (self.server_cpu_ms + self.gen_cpu_ms) * (self.requests + self.errors) / 1000
+        return cpu / self.seconds / (os.cpu_count() or 1) if self.seconds else 0.0
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return math.nan
+    return sorted_values[min(len(sorted_values) - 1, max(0, math.ceil(q * len(sorted_values)) - 1))]
+
+
+def measure(
+    target: str,
+    app_spec: str,
+    env: dict[str, str],
+    settings: GunicornSettings,
+    workdir: Path,
+    concurrency: int,
+    requests: int | None,
+    seconds: float,
+    mode: str,
+    db_url: str | None = None,
+) -> Row:
+    server = Server(app_spec, env, settings, workdir)
+    server.start()
+    try:
+        warm = build_requests(server.port, concurrency, WARMUP_PER_CONNECTION, mode, tag="w")
+        warm_result = drive(server.port, warm)
+        if requests is not None:
+            per_connection = math.ceil(requests / concurrency)
+        else:
+            per_connection = math.ceil(seconds * MAX_EXPECTED_RPS / concurrency)
+        timed = build_requests(server.port, concurrency, per_connection, mode, tag="t")
+        if requests is not None:
+            # Exactly N requests: trim the last connections' lists.
+            extra = per_connection * concurrency - requests
+            for i in range(extra):
+                timed[-1 - i % concurrency].pop()
+        cpu0, gen0 = server.cpu_seconds(), time.process_time()
+        result = drive(server.port, timed, seconds if requests is None else math.inf)
+        server_cpu, gen_cpu = server.cpu_seconds() - cpu0, time.process_time() - gen0
+    finally:
+        server.stop()
+    missing = None
+    if db_url is not None:
+        missing = warm_result.ok + result.ok - _done_rows(db_url)
+    lat = sorted(result.latencies)
+    n = result.ok + result.errors
+    return Row(
+        target=target,
+        requests=result.ok,
+        seconds=result.elapsed,
+        rps=result.ok / result.elapsed if result.elapsed else 0.0,
+        p50_ms=_percentile(lat, 0.50) * 1000,
+        p99_ms=_percentile(lat, 0.99) * 1000,
+        errors=result.errors + warm_result.errors,
+        server_cpu_ms=server_cpu / n * 1000 if n else math.nan,
+        gen_cpu_ms=gen_cpu / n * 1000 if n else math.nan,
+        missing_rows=missing,
+        first_error=result.first_error or warm_result.first_error,
+    )
+
+
+# ------------------------------------------------------------------ databases
+
+
+def _done_rows(url: str) -> int:
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.execute(
+                    text("SELECT count(*) FROM inbound_messages WHERE status = 'done'")
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
+def _migrate(url: str) -> None:
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def _pg_admin():  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine
+
+    return create_engine(
+        PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": 2},
+    )
+
+
+def postgres_available() -> bool:
+    try:
+        from sqlalchemy import text
+
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        admin.dispose()
+        return True
+    except Exception:  # no driver, no server, no permission: all mean "skip PostgreSQL"
+        return False
+
+
+@contextlib.contextmanager
+def throwaway_pg_database() -> Iterator[str]:
+    from sqlalchemy import text
+
+    name = f"wuye_bench_{uuid.uuid4().hex[:10]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# ------------------------------------------------------------------ the whole run
+
+
+def _env(db_url: str, mode: str) -> dict[str, str]:
+    # The caller's WUYE_* settings (a config file, a real token) must not leak into the benchmark.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WUYE_")}
+    env |= {
+        "WUYE_DATABASE__URL": db_url,
+        "WUYE_WECHAT__TOKEN": TOKEN,
+        "WUYE_WECHAT__APPID": "wxb11529c136998cb6",
+        "WUYE_WECHAT__ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+        "WUYE_WECHAT__MODE": mode,
+        # The webhook never calls WeChat inline; should it ever, the discard port fails fast.
+        "WUYE_WECHAT__API_BASE": "http://127.0.0.1:9",
+        "WUYE_SERVER__EMBEDDED_WORKER": "false",
+    }
+    return env
+
+
+def run(
+    requests: int | None = None,
+    seconds: float = 8.0,
+    concurrency: int = 16,
+    postgres: bool = True,
+    mode: str = "plain",
+    settings: GunicornSettings | None = None,
+) -> list[Row]:
+    """Bare route, full path on SQLite, and full path on PostgreSQL when it answers."""
+    settings = settings or GunicornSettings()
+    tmp = Path(tempfile.mkdtemp(prefix="wuye-bench-"))
+    common = {"concurrency": concurrency, "requests": requests, "seconds": seconds, "mode": mode}
+    rows: list[Row] = []
+    try:
+        sqlite_url = f"sqlite:///{tmp / 'wuye.db'}"
+        _migrate(sqlite_url)
+        rows.append(
+            measure(
+                "bare Flask (signature only)",
+                "bench.bare_app:create_app()",
+                _env(sqlite_url, mode),
+                settings,
+                tmp / "bare",
+                **common,
+            )
+        )
+        rows.append(
+            measure(
+                "wuye full path, SQLite",
+                "bot.app:create_app()",
+                _env(sqlite_url, mode),
+                settings,
+                tmp / "sqlite",
+                db_url=sqlite_url,
+                **common,
+            )
+        )
+        if postgres and postgres_available():
+            with throwaway_pg_database() as pg_url:
+                _migrate(pg_url)
+                rows.append(
+                    measure(
+                        "wuye full path, PostgreSQL",
+                        "bot.app:create_app()",
+                        _env(pg_url, mode),
+                        settings,
+                        tmp / "postgres",
+                        db_url=pg_url,
+                        **common,
+                    )
+                )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return rows
+
+
+def format_table(
+    rows: list[Row], concurrency: int, settings: GunicornSettings | None = None
+) -> str:
+    settings = settings or GunicornSettings()
+    header = (
+        f"{'target':<28} {'requests':>8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'srv CPU ms/req':>14} {'gen CPU ms/req':>14} {'CPU busy':>8}"
+    )
+    lines = [
+        f"Webhook load: {concurrency} keep-alive connections, {settings.describe()}, loopback",
+        header,
+        "-" * len(header),
+    ]
+    for r in rows:
+        lines.append(
+            f"{r.target:<28} {r.requests:>8} {r.rps:>8.0f} {r.p50_ms:>7.1f} {r.p99_ms:>7.1f} "
+            f"{r.errors:>6} {r.server_cpu_ms:>14.2f} {r.gen_cpu_ms:>14.2f} {r.busy:>8.0%}"
+        )
+    bare = next((r for r in rows if r.target.startswith("bare")), None)
+    lines.append("")
+    for r in rows:
+        if r is bare or bare is None or not bare.rps:
+            continue
+        ratio = r.rps / bare.rps
+        verdict = []
+        if "SQLite" in r.target:
+            verdict = [
+                f"target >= 50%: {'met' if ratio >= 0.5 else 'MISSED'}",
+                f"p99 < 50 ms: {'met' if r.p99_ms < 50 else 'MISSED'}",
+            ]
+        lines.append(
+            f"{r.target}: {ratio:.0%} of bare throughput"
+            + ("; " + "; ".join(verdict) if verdict else "")
+        )
+        if r.missing_rows:
+            lines.append(f"  !! {r.missing_rows} answered messages have no finished inbound row")
+    for r in rows:
+        if r.first_error:
+            lines.append(f"  first error on {r.target}: {r.first_error}")
+    lines.append(
+        f"Note: the load generator (one asyncio loop, pre-signed requests) runs on the same "
+        f"{os.cpu_count()} cores as gunicorn; 'gen CPU' is its own cost per request, 'CPU busy' "
+        "is server + generator CPU over wall time and cores. Where the generator's share is large "
+        "(the bare route), the bare throughput is understated and the ratio flatters the full path."
+    )
+    return "\n".join(lines)

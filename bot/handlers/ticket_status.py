@@ -1,0 +1,37 @@
+"""我的报修 / 进度怎么样: open tickets with status, assignee and time waiting; 催单 nudges."""
+
+from __future__ import annotations
+
+from bot import ticket_flow
+from bot.handlers.base import Turn
+from intents.nudge import is_nudge
+from storage import tickets as store
+from storage.models import Person, Ticket
+
+
+def _pick(turn: Turn, open_: list[Ticket]) -> Ticket | None:
+    number = turn.intent.slots.get("ticket_no")
+    if number:
+        return next((t for t in open_ if t.number == number), None)
+    return open_[0] if open_ else None
+
+
+def handle(turn: Turn) -> str | None:
+    open_ = store.open_for_reporter(turn.session, turn.person)
+    if not open_:
+        return turn.say("status_none")
+    if is_nudge(turn.text):
+        ticket = _pick(turn, open_)
+        if ticket is not None:
+            return ticket_flow.nudge(turn.session, turn.services.settings, ticket, turn.person, turn.now)
+    lines = [turn.say("status_header")]
+    for t in open_:
+        assignee = turn.session.get(Person, t.assignee_id) if t.assignee_id else None
+        lines.append(turn.say(
+            "status_line", number=t.number, category=t.category if t.kind == "repair" else ticket_flow.KIND_LABEL[t.kind],
+            status=ticket_flow.STATUS_LABEL.get(t.status, t.status),
+            assignee=ticket_flow.person_label(assignee) if assignee else "待分配",
+            waited=ticket_flow.duration_label(turn.now - ticket_flow.aware(t.created_at)),  # type: ignore[operator]
+        ))
+    lines.append(turn.say("status_footer"))
+    return "\n".join(lines)

@@ -1,0 +1,65 @@
+"""Who handles a ticket: staff by category and building (least open tickets first), else a
+supervisor; who is told when it goes wrong: supervisors, then managers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from storage import tickets as ticket_store
+from storage.models import Person
+
+DESK_CATEGORY = "客服"  # customer-service staff take complaints and call-back requests
+
+
+def _split(value: str) -> set[str]:
+    return {v.strip() for v in value.replace("，", ",").split(",") if v.strip()}
+
+
+def covers(person: Person, category: str | None, building: str | None) -> bool:
+    cats, blds = _split(person.categories), _split(person.buildings)
+    if category and cats and category not in cats:
+        return False
+    return not (building and blds and building not in blds)
+
+
+def reachable(session: Session, roles: tuple[str, ...]) -> list[Person]:
+    return list(
+        session.execute(
+            select(Person)
+            .where(Person.role.in_(roles), Person.active.is_(True), Person.openid.is_not(None))
+            .order_by(Person.id)
+        ).scalars()
+    )
+
+
+def choose_assignee(session: Session, kind: str, category: str, building: str) -> Person | None:
+    wanted = category if kind == "repair" else DESK_CATEGORY
+    staff = [p for p in reachable(session, ("staff",)) if wanted in _split(p.categories) and covers(p, wanted, building)]
+    if staff:
+        load = ticket_store.open_load(session, [p.id for p in staff if p.id is not None])
+        return min(staff, key=lambda p: (load.get(p.id or 0, 0), p.id))
+    sups = supervisors(session, wanted, building)
+    return sups[0] if sups else next(iter(reachable(session, ("manager",))), None)
+
+
+def supervisors(session: Session, category: str | None = None, building: str | None = None) -> list[Person]:
+    every = reachable(session, ("supervisor",))
+    matching = [p for p in every if covers(p, category, building)]
+    return matching or every
+
+
+def managers(session: Session) -> list[Person]:
+    return reachable(session, ("manager",)) or reachable(session, ("supervisor",))
+
+
+def find_staff_by_name(session: Session, name: str) -> Person | None:
+    name = name.strip()
+    staff = reachable(session, ("staff", "supervisor", "manager"))
+    exact = [p for p in staff if p.name == name]
+    if exact:
+        return exact[0]
+    # "张师傅" for 张建国: surname plus a title is how people name a technician.
+    surname = name.rstrip("师傅工主管经理")
+    partial = [p for p in staff if surname and p.name.startswith(surname)]
+    return partial[0] if len(partial) == 1 else None

@@ -1,0 +1,121 @@
+"""Understanding messages: normalisation, typos, negation, context, FAQ choice."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents import Context, FaqEntry, Understander, understand
+from intents.homophones import HomophoneFixer
+from intents.normalize import normalize
+
+FAQ = [
+    FaqEntry("pay", "费用", "物业费怎么交？", "公众号或服务中心缴纳。", ("在哪里缴物业费", "物业费能微信支付吗")),
+    FaqEntry("rate", "费用", "物业费收费标准是多少？", "2.2元/平方米/月。", ("物业费多少钱一平",)),
+    FaqEntry("repair-how", "维修", "家里东西坏了怎么报修？", "公众号报修或打电话。", ("报修找谁",)),
+    FaqEntry("reno-hours", "装修", "装修施工时间是几点到几点？", "工作日8:00-12:00。", ("周末能装修吗",)),
+    FaqEntry("garbage", "环境", "垃圾几点可以扔？", "早7点到晚9点。", ("垃圾投放时间",)),
+    FaqEntry("card-lost", "门禁", "门禁卡丢了怎么办？", "到服务中心补办，工本费20元。", ("门禁卡掉了能补吗",)),
+]
+
+
+@pytest.fixture(scope="module")
+def u() -> Understander:
+    return Understander(FAQ)
+
+
+def test_normalisation_width_script_and_punctuation() -> None:
+    assert normalize("電梯又停了！！！") == "电梯又停了!"
+    assert normalize("ＡＢＣ１２３") == "abc123"
+    assert normalize("物业费咋交") == "物业费怎么交"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("厨房露水了", "厨房漏水了"), ("马桶赌了", "马桶堵了"), ("门尽卡丢了", "门禁卡丢了"), ("我要投述", "我要投诉")],
+)
+def test_pinyin_typos_are_repaired(typed: str, meant: str) -> None:
+    assert HomophoneFixer().fix(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "text", ["需要提前预约电梯吗", "水表一般什么时候抄", "听说要开业主大会", "修得挺快的", "保洁阿姨拖完地楼梯全是水"]
+)
+def test_ordinary_words_are_not_corrected(text: str) -> None:
+    assert HomophoneFixer().fix(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("厨房露水了!!", "repair"),
+        ("3-2-501 马桶堵了 电话138 0000 1111", "repair"),
+        ("電梯又停了，卡在15樓下不去", "repair"),
+        ("电梯修了三次还坏，我要投诉", "complaint"),
+        ("表扬一下保安小王 帮我把米扛上楼了", "praise"),
+        ("上次报修的水管修好了吗", "ticket_status"),
+        ("取消报修", "cancel_ticket"),
+        ("最近有没有停水通知", "notice_query"),
+        ("转人工", "human"),
+        ("绑定房屋", "bind"),
+        ("谢谢", "chitchat"),
+        ("帮我订一张去上海的高铁票", "unknown"),
+        ("asdfghjkl", "unknown"),
+    ],
+)
+def test_intents(u: Understander, text: str, intent: str) -> None:
+    assert u.understand(text).name == intent
+
+
+def test_faq_answer_and_slots(u: Understander) -> None:
+    got = u.understand("物业费咋交")
+    assert got.name == "faq"
+    assert got.candidates[0] == "pay"
+    got = u.understand("3栋2单元501 卫生间漏水 电话13800001111")
+    assert got.name == "repair"
+    assert (got.slots["building"], got.slots["unit"], got.slots["room"], got.slots["phone"]) == (
+        "3", "2", "501", "13800001111",
+    )
+
+
+def test_negation_flips_the_reading(u: Understander) -> None:
+    assert u.understand("不是要报修，我就问问物业费怎么交").name == "faq"
+    assert u.understand("不是投诉啊，就是单元门口的路灯坏了，麻烦修一下").name == "repair"
+
+
+def test_survey_context_reads_a_bare_rating(u: Understander) -> None:
+    survey = Context(pending="survey")
+    got = u.understand("5", survey)
+    assert (got.rating, got.has_comment, got.name) == (5, False, "chitchat")
+    got = u.understand("不满意，修完第二天又漏了", survey)
+    assert (got.rating, got.has_comment) == (2, True)
+    got = u.understand("物业费怎么交", survey)
+    assert got.rating is None and got.name == "faq"
+    assert u.understand("5").rating is None  # no survey pending: no rating
+
+
+def test_numbered_faq_choice(u: Understander) -> None:
+    ctx = Context(pending="faq_choice", faq_choices=("rate", "pay", "garbage"))
+    got = u.understand("2", ctx)
+    assert (got.name, got.faq_id, got.confidence) == ("faq", "pay", 1.0)
+    assert u.understand("第3个", ctx).faq_id == "garbage"
+    assert u.understand("7", ctx).faq_id != "garbage"  # out of range: read normally
+
+
+def test_abandoning_a_pending_form(u: Understander) -> None:
+    form = Context(pending="repair_form")
+    got = u.understand("算了", form)
+    assert (got.name, got.slots.get("cancels")) == ("cancel_ticket", "pending")
+    got = u.understand("3栋2单元501 13800001111", form)
+    assert got.name == "repair" and got.slots["room"] == "501"
+    assert u.understand("算了").name != "cancel_ticket"
+
+
+def test_module_level_understand_accepts_a_faq_list() -> None:
+    got = understand("门禁卡丢了咋办", kb=FAQ)
+    assert got.name == "faq" and "card-lost" in got.candidates
+
+
+def test_understander_without_semantic_tier() -> None:
+    lexical = Understander(FAQ, semantic=False)
+    assert lexical.understand("厨房水管漏水了 快来修").name == "repair"
+    assert lexical.understand("物业费怎么交").name == "faq"

@@ -1,0 +1,56 @@
+"""The satisfaction-answer reader: rating 1-5 and whether words came with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents import read_survey_answer
+
+
+@pytest.mark.parametrize(
+    ("text", "rating", "comment"),
+    [
+        ("5", 5, False),
+        ("４", 4, False),
+        ("3。", 3, False),
+        ("5 5 5", 5, False),
+        ("五星", 5, False),
+        ("给个4星", 4, False),
+        ("⭐⭐⭐⭐", 4, False),
+        ("5⭐️", 5, False),
+        ("非常满意", 5, False),
+        ("非常满意👍👍", 5, False),
+        ("满意", 4, False),
+        ("还行", 3, False),
+        ("凑合", 3, False),
+        ("不太满意", 2, False),
+        ("非常不满意", 1, False),
+        ("👍", 5, False),
+        ("👎", 1, False),
+        ("不满意,又漏了", 2, True),
+        ("不满意，修完第二天又漏了", 2, True),
+        ("3分，来得太晚了", 3, True),
+        ("我打五分 师傅很耐心", 5, True),
+        ("满意，就是收费有点高", 4, True),
+        ("不怎么样 来了两次才修好", 2, True),
+    ],
+)
+def test_ratings(text: str, rating: int, comment: bool) -> None:
+    assert read_survey_answer(text) == (rating, comment)
+
+
+@pytest.mark.parametrize(
+    ("text", "comment"),
+    [
+        ("你们几点上班", False),
+        ("维修费能开发票吗", False),
+        ("还没修好 能再派人来吗", True),
+        ("怎么又要评分 烦不烦", True),
+    ],
+)
+def test_a_question_is_not_a_rating(text: str, comment: bool) -> None:
+    assert read_survey_answer(text) == (None, comment)
+
+
+def test_empty_answer() -> None:
+    assert read_survey_answer("   ") == (None, False)
