@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--requests", type=int, help="fixed number of timed requests per target")
     parser.add_argument(
-        "--seconds", type=float, help="timed run per target, when --requests isn't given (default 8)"
+        "--seconds",
+        type=float,
+        help="timed run per target, when --requests isn't given (default 8)",
     )
     parser.add_argument("--concurrency", type=int, default=16, help="keep-alive connections")
     parser.add_argument("--quick", action="store_true", help="2 s per target, no PostgreSQL row")

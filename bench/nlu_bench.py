@@ -95,14 +95,14 @@ def _measure(name: str, faq: list[FaqEntry], messages: list[str], semantic: bool
 
 def _first_answer_seconds() -> float:
     code = (
-        "import sys; sys.path.insert(0, %r)\n"
+        "import sys; sys.path.insert(0, {!r})\n"
         "from intents.faq import load_faq_toml, default_faq\n"
         "from intents.understander import Understander\n"
         "from pathlib import Path\n"
-        "p = Path(%r)\n"
+        "p = Path({!r})\n"
         "u = Understander(load_faq_toml(p) if p.is_file() else default_faq())\n"
         "u.understand('厨房露水了 快来修')\n"
-    ) % (str(REPO), str(NLU_DATA / "faq.toml"))
+    ).format(str(REPO), str(NLU_DATA / "faq.toml"))
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, env=os.environ.copy())
     return time.perf_counter() - t

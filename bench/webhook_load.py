@@ -146,6 +146,20 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu_seconds() -> float:
+    """CPU time all processes on the machine have used (busy, not idle/iowait), from /proc/stat.
+
+    Includes what the server and generator can't see of themselves (PostgreSQL's backends) and
+    whatever else runs on the box, so a noisy neighbour shows up in the table.
+    """
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return math.nan
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in first[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Server:
     """One gunicorn master running `app_spec`, warmed up, on a free loopback port."""
@@ -168,7 +182,8 @@ class Server:
         self.port = free_port()
         conf = self.workdir / "gunicorn.conf.py"
         conf.write_text(_gunicorn_conf(self.settings, self.port, self.log))
-        env = {**self.env, READY_ENV: str(ready), "PYTHONPATH": str(ROOT)}
+        pythonpath = os.pathsep.join(p for p in (str(ROOT), self.env.get("PYTHONPATH", "")) if p)
+        env = {**self.env, READY_ENV: str(ready), "PYTHONPATH": pythonpath}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(conf), self.app_spec],
             cwd=ROOT,
@@ -344,12 +359,13 @@ class Row:
     errors: int
     server_cpu_ms: float  # server CPU per request, all workers
     gen_cpu_ms: float  # load generator CPU per request
+    machine_busy: float  # share of all cores busy during the run, whoever used them
     missing_rows: int | None = None  # full path only: messages answered but not stored as done
     first_error: str = ""
 
     @property
-    def busy(self) -> float:
-        """Share of the machine's cores the server and generator used together during the run."""
+    def ours(self) -> float:
+        """Share of the machine's cores the gunicorn workers and the generator used together."""
         cpu = (self.server_cpu_ms + self.gen_cpu_ms) * (self.requests + self.errors) / 1000
         return cpu / self.seconds / (os.cpu_count() or 1) if self.seconds else 0.0
 
@@ -387,9 +403,10 @@ def measure(
             extra = per_connection * concurrency - requests
             for i in range(extra):
                 timed[-1 - i % concurrency].pop()
-        cpu0, gen0 = server.cpu_seconds(), time.process_time()
+        cpu0, gen0, box0 = server.cpu_seconds(), time.process_time(), machine_cpu_seconds()
         result = drive(server.port, timed, seconds if requests is None else math.inf)
         server_cpu, gen_cpu = server.cpu_seconds() - cpu0, time.process_time() - gen0
+        box_cpu = machine_cpu_seconds() - box0
     finally:
         server.stop()
     missing = None
@@ -407,6 +424,7 @@ def measure(
         errors=result.errors + warm_result.errors,
         server_cpu_ms=server_cpu / n * 1000 if n else math.nan,
         gen_cpu_ms=gen_cpu / n * 1000 if n else math.nan,
+        machine_busy=box_cpu / result.elapsed / (os.cpu_count() or 1) if result.elapsed else 0.0,
         missing_rows=missing,
         first_error=result.first_error or warm_result.first_error,
     )
@@ -561,45 +579,42 @@ def format_table(
     rows: list[Row], concurrency: int, settings: GunicornSettings | None = None
 ) -> str:
     settings = settings or GunicornSettings()
+    cores = os.cpu_count() or 1
     header = (
-        f"{'target':<28} {'requests':>8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-        f"{'srv CPU ms/req':>14} {'gen CPU ms/req':>14} {'CPU busy':>8}"
+        f"{'target':<28} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'srv CPU':>7} {'gen CPU':>7} {'ours':>5} {'machine':>7}"
     )
     lines = [
-        f"Webhook load: {concurrency} keep-alive connections, {settings.describe()}, loopback",
+        f"Webhook load: {concurrency} keep-alive connections, {settings.describe()}, "
+        f"loopback, {cores} cores",
         header,
         "-" * len(header),
     ]
     for r in rows:
         lines.append(
-            f"{r.target:<28} {r.requests:>8} {r.rps:>8.0f} {r.p50_ms:>7.1f} {r.p99_ms:>7.1f} "
-            f"{r.errors:>6} {r.server_cpu_ms:>14.2f} {r.gen_cpu_ms:>14.2f} {r.busy:>8.0%}"
+            f"{r.target:<28} {r.requests:>8} {r.rps:>7.0f} {r.p50_ms:>7.1f} {r.p99_ms:>7.1f} "
+            f"{r.errors:>6} {r.server_cpu_ms:>7.2f} {r.gen_cpu_ms:>7.2f} {r.ours:>5.0%} "
+            f"{r.machine_busy:>7.0%}"
         )
-    bare = next((r for r in rows if r.target.startswith("bare")), None)
     lines.append("")
+    bare = next((r for r in rows if r.target.startswith("bare")), None)
     for r in rows:
         if r is bare or bare is None or not bare.rps:
             continue
-        ratio = r.rps / bare.rps
-        verdict = []
+        line = f"{r.target}: {r.rps / bare.rps:.0%} of bare throughput"
         if "SQLite" in r.target:
-            verdict = [
-                f"target >= 50%: {'met' if ratio >= 0.5 else 'MISSED'}",
-                f"p99 < 50 ms: {'met' if r.p99_ms < 50 else 'MISSED'}",
-            ]
-        lines.append(
-            f"{r.target}: {ratio:.0%} of bare throughput"
-            + ("; " + "; ".join(verdict) if verdict else "")
-        )
+            # The targets of issue 2 are stated for SQLite at 16 connections.
+            line += f" (target >= 50%: {'met' if r.rps >= 0.5 * bare.rps else 'MISSED'}"
+            line += f"; p99 < 50 ms: {'met' if r.p99_ms < 50 else 'MISSED'})"
+        lines.append(line)
         if r.missing_rows:
             lines.append(f"  !! {r.missing_rows} answered messages have no finished inbound row")
-    for r in rows:
-        if r.first_error:
-            lines.append(f"  first error on {r.target}: {r.first_error}")
-    lines.append(
-        f"Note: the load generator (one asyncio loop, pre-signed requests) runs on the same "
-        f"{os.cpu_count()} cores as gunicorn; 'gen CPU' is its own cost per request, 'CPU busy' "
-        "is server + generator CPU over wall time and cores. Where the generator's share is large "
-        "(the bare route), the bare throughput is understated and the ratio flatters the full path."
-    )
+    lines += [f"  first error on {r.target}: {r.first_error}" for r in rows if r.first_error]
+    lines += [
+        "srv CPU / gen CPU: CPU ms per request of the gunicorn workers / of the load generator.",
+        "ours: share of all cores those two used; machine: share of all cores busy, whoever used",
+        "them (PostgreSQL's backends, other processes on the box). The generator shares the cores",
+        "with the server: where its share is large (the bare route) the bare req/s is understated",
+        "and the ratio flatters the full path; machine >> ours means a noisy neighbour.",
+    ]
     return "\n".join(lines)

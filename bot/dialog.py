@@ -11,9 +11,10 @@ from bot.events import handle_event
 from bot.handlers import Turn, bind, complaint, dispatch, repair, staff
 from bot.services import Services
 from intents.model import Context, Intent
+from intents.nudge import is_nudge
 from intents.staff_commands import parse_staff_command
 from replies import render
-from storage import conversations, people
+from storage import conversations, people, tickets
 from storage.models import Conversation, Person
 
 MEDIA_REPLIES = {
@@ -87,4 +88,7 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
     turn = Turn(session, services, person, text, intent, conv, now)
     if conv is not None and conv.kind in FORMS:
         return FORMS[conv.kind](turn)
+    if intent.name in ("unknown", "chitchat", "complaint") and is_nudge(text) and tickets.open_for_reporter(session, person):
+        # "催一下" means something only to someone waiting on a ticket.
+        turn.intent = Intent("ticket_status", max(intent.confidence, 0.8), slots=intent.slots)
     return dispatch(turn)

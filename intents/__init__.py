@@ -22,29 +22,34 @@ __all__ = [
     "understand",
 ]
 
-_cache: dict[int, Understander] = {}
+_DEFAULT: list[Understander] = []
+# Understanders for FAQs passed to understand(), keyed by content (FaqEntry is frozen).
+_BY_FAQ: dict[tuple[FaqEntry, ...], Understander] = {}
+_MAX_CACHED = 4
 
 
 def _default_understander() -> Understander:
     from intents.faq import default_faq
 
-    if 0 not in _cache:
-        _cache[0] = Understander(default_faq())
-    return _cache[0]
+    if not _DEFAULT:
+        _DEFAULT.append(Understander(default_faq()))
+    return _DEFAULT[0]
 
 
 def understand(
     text: str, context: Context | None = None, kb: list[FaqEntry] | Understander | None = None
 ) -> Intent:
     """Read one message. `kb` is an FAQ (list of entries) or a ready Understander;
-    by default the shipped FAQ. An Understander is built once per distinct FAQ list."""
+    by default the shipped FAQ. An Understander is built once per distinct FAQ."""
     if isinstance(kb, Understander):
         u = kb
     elif kb is None:
         u = _default_understander()
     else:
-        key = id(kb)
-        u = _cache.get(key)
-        if u is None or u.faq is not kb and u.faq != list(kb):
-            u = _cache[key] = Understander(kb)
+        key = tuple(kb)
+        u = _BY_FAQ.get(key)
+        if u is None:
+            if len(_BY_FAQ) >= _MAX_CACHED:
+                _BY_FAQ.pop(next(iter(_BY_FAQ)))
+            u = _BY_FAQ[key] = Understander(list(kb))
     return u.understand(text, context)

@@ -17,6 +17,11 @@ _TOKEN_SPAN = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 # Characters so common in questions that they carry no topic ("怎么/什么/吗/的").
 STOP_CHARS = frozenset("的了吗呢吧啊呀么是我你他她它们在有和就都也还要会能可以这那个一下请问怎什么如何")
 UNIGRAM_WEIGHT = 0.5  # single characters are weaker evidence than bigrams
+# In a big corpus a term found in more than this share of documents says almost
+# nothing and costs a long posting walk; it is treated as a stop word. Small
+# corpora (a typical 60-entry FAQ) keep every term.
+STOP_DF_RATIO = 0.03
+STOP_DF_MIN_DOCS = 1000
 
 
 def char_ngrams(text: str) -> list[str]:
@@ -47,9 +52,14 @@ class BM25:
         self.idf = {t: math.log(1 + (self.n_docs - n + 0.5) / (n + 0.5)) for t, n in df.items()}
         # the whole BM25 term weight is precomputed per posting: a query only adds numbers
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.stop: set[str] = set()
+        if self.n_docs >= STOP_DF_MIN_DOCS:
+            self.stop = {t for t, n in df.items() if n > STOP_DF_RATIO * self.n_docs}
         for i, counts in enumerate(counted):
             norm = k1 * (1 - b + b * lengths[i] / avg_len)
             for term, tf in counts.items():
+                if term in self.stop:
+                    continue
                 w = self.idf[term] * _term_weight(term) * tf * (k1 + 1) / (tf + norm)
                 self.postings[term].append((i, w))
 
@@ -65,7 +75,9 @@ class BM25:
         # terms the corpus never saw count at the rarest idf: a query made of words
         # foreign to the FAQ cannot look like a perfect match on its one known word
         unseen = math.log(1 + (self.n_docs + 0.5) / 0.5)
-        return sum(self.idf.get(t, unseen) * _term_weight(t) for t in set(char_ngrams(query)))
+        return sum(
+            self.idf.get(t, unseen) * _term_weight(t) for t in set(char_ngrams(query)) if t not in self.stop
+        )
 
     def known_fraction(self, query: str) -> float:
         """Share of the query's bigrams the corpus has ever seen: low for out-of-domain text."""

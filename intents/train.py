@@ -73,7 +73,7 @@ def cross_validate(rows: list[tuple[str, str, list[float], list[float], str]], s
         test = {i for j, i in enumerate(order) if j % FOLDS == k}
         models = _fit_both([r for i, r in enumerate(rows) if i not in test])
         for i in test:
-            text, label, lx, full, source = rows[i]
+            _text, label, lx, full, source = rows[i]
             if source != "dev":
                 continue
             n += 1

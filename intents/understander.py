@@ -7,8 +7,8 @@ Pipeline per message (see intents/README.md for the measurements behind it):
 3. keyword cues per intent, with "不是报修"-style denials removed;
 4. FAQ retrieval: BM25 over character n-grams, plus e5 embeddings when the lexical
    evidence is not decisive (the semantic tier costs ~20 ms, the rest < 1 ms);
-5. a weighted sum per intent, then calibrated thresholds pick the intent, or
-   "unknown" when nothing is convincing.
+5. a small logistic regression over that evidence (intents/classifier.py) gives
+   per-intent probabilities; calibrated thresholds pick the intent, or "unknown".
 """
 
 from __future__ import annotations
@@ -154,7 +154,9 @@ class Understander:
                 # the intent was clear from words alone; ranking still gains from e5
                 hits = self.faq_index.search(ev.text, self.encoder.query(ev.text))
             top = hits[0]
-            if top.score < FAQ_CANDIDATES:  # a question, but nothing in this FAQ resembles it
+            # a question, but nothing in this FAQ resembles it (the threshold is on the
+            # combined scale; without the semantic tier the classifier alone decides)
+            if self.encoder is not None and top.score < FAQ_CANDIDATES:
                 result.name, result.confidence = "unknown", round(top.score, 3)
                 return result
             result.candidates = [h.faq_id for h in hits[:3]]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot import ticket_flow
 from bot.handlers.base import Turn
-from bot.handlers.repair import describe
+from bot.handlers.repair import describe, has_words
 from storage import conversations
 from storage.models import House
 
@@ -37,6 +37,8 @@ def open_complaint(turn: Turn, text: str) -> str:
 
 
 def handle(turn: Turn) -> str | None:
+    if not has_words(describe(turn.text)):
+        return turn.say("fallback")  # a bare phone number or room is no complaint
     if _BARE.match(turn.text):
         ttl = timedelta(minutes=turn.services.settings.tickets.form_ttl_minutes)
         conversations.set_pending(turn.session, turn.openid, FORM, {}, turn.now, ttl)

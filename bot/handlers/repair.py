@@ -40,7 +40,7 @@ def describe(text: str) -> str:
     return _FILLER.sub("", t)
 
 
-def _has_words(description: str) -> bool:
+def has_words(description: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", description)) >= 2
 
 
@@ -73,7 +73,7 @@ def _merge(state: dict[str, Any], text: str, slots: dict[str, Any], asking: str 
     if slots.get("urgent"):
         state["urgent"], changed = True, True
     words = describe(text)
-    if (asking == "description" or not _has_words(state.get("description", ""))) and _has_words(words):
+    if (asking == "description" or not has_words(state.get("description", ""))) and has_words(words):
         state["description"] = words if not state.get("description") else f"{state['description']} {words}"
         changed = True
     return changed
@@ -113,7 +113,7 @@ def _place(state: dict[str, Any]) -> str:
 
 
 def _missing(state: dict[str, Any]) -> str | None:
-    if not _has_words(state.get("description", "")):
+    if not has_words(state.get("description", "")):
         return "description"
     if state.get("area") == "common":
         if _PER_BUILDING.search(state.get("place_key") or "") and not state.get("building"):
