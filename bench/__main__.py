@@ -63,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n(NLU benchmark skipped: {exc})")
         return status
     print("\nNLU benchmark")
-    print(_dict_table(nlu_bench.run()))
+    nlu_rows = nlu_bench.run()
+    # Its own layout when it has one; otherwise every column the rows carry.
+    formatter = getattr(nlu_bench, "format_table", None) or _dict_table
+    print(formatter(nlu_rows))
     return status
 
 

@@ -95,9 +95,9 @@ class GunicornSettings:
 def post_worker_init(worker: Any) -> None:
     """Gunicorn hook: warm this worker before it accepts, then say so with a marker file.
 
-    The NLU index is built lazily, and parts of it (the tokenizer dictionary) load on the first
-    text that needs them, costing seconds: without this, the first requests measured would be
-    the warm-up of whichever worker the kernel happened to hand them to.
+    The NLU index is built lazily, and parts of it (tokenizer dictionary, embedding model) load
+    on the first text that needs them, costing up to seconds: without this, the first requests
+    measured would be the warm-up of whichever worker the kernel happened to hand them to.
     """
     services = getattr(worker.wsgi, "extensions", {}).get("wuye")
     if services is not None:
@@ -179,6 +179,8 @@ class Server:
     def start(self, timeout: float = 60.0) -> None:
         ready = self.workdir / "ready"
         ready.mkdir(parents=True, exist_ok=True)
+        for stale in ready.glob("ready-*"):  # from an earlier server in the same workdir
+            stale.unlink()
         self.port = free_port()
         conf = self.workdir / "gunicorn.conf.py"
         conf.write_text(_gunicorn_conf(self.settings, self.port, self.log))
@@ -230,15 +232,19 @@ class Server:
 
 
 def build_requests(
-    port: int, connections: int, per_connection: int, mode: str = "plain", tag: str = "b"
+    port: int, connections: int, per_connection: int, mode: str = "plain"
 ) -> list[list[bytes]]:
-    """Raw, signed HTTP/1.1 requests: one list per connection, each for its own openids."""
+    """Raw, signed HTTP/1.1 requests: one list per connection, each for its own openids.
+
+    The openids are the same on every call (warm-up and timed run), so the timed run meets
+    people who already exist, as in steady state; every MsgId is new (wire's counter).
+    """
     server = wire.WeChatServer(
         TOKEN, "wxb11529c136998cb6", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", mode
     )
     out: list[list[bytes]] = []
     for c in range(connections):
-        openids = [f"o_bench_{tag}_{c:02d}_{k}" for k in range(OPENIDS_PER_CONNECTION)]
+        openids = [f"o_bench_{c:02d}_{k}" for k in range(OPENIDS_PER_CONNECTION)]
         reqs = []
         for i in range(per_connection):
             text = TEXTS[(c + i) % len(TEXTS)]
@@ -269,8 +275,8 @@ class _BadResponse(Exception):
 
 async def _exchange(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes
-) -> tuple[bool, bool]:
-    """Send one request, read its response: (valid reply?, server asked to close?)."""
+) -> tuple[str, bool]:
+    """Send one request, read its response: (what's wrong with it or "", server closing?)."""
     writer.write(raw)
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
@@ -283,7 +289,9 @@ async def _exchange(
     body = await reader.readexactly(int(headers["content-length"]))
     closing = headers.get("connection", "").lower() == "close"
     # A 200 "success" would mean no reply (e.g. a dedupe hit) - not the path we mean to measure.
-    return status == 200 and body.startswith(b"<xml>"), closing
+    if status != 200 or not body.startswith(b"<xml>"):
+        return f"status {status}: {body[:80]!r}", closing
+    return "", closing
 
 
 async def _connection(
@@ -297,7 +305,7 @@ async def _connection(
             t0 = time.perf_counter()
             try:
                 async with asyncio.timeout(timeout):
-                    valid, closing = await _exchange(reader, writer, raw)
+                    problem, closing = await _exchange(reader, writer, raw)
             except (
                 OSError,
                 EOFError,
@@ -311,12 +319,12 @@ async def _connection(
                 writer.close()
                 reader, writer = await asyncio.open_connection(HOST, port)
                 continue
-            if valid:
+            if not problem:
                 result.ok += 1
                 result.latencies.append(time.perf_counter() - t0)
             else:
                 result.errors += 1
-                result.first_error = result.first_error or "non-200 or no reply XML"
+                result.first_error = result.first_error or problem
             if closing:
                 writer.close()
                 reader, writer = await asyncio.open_connection(HOST, port)
@@ -391,13 +399,13 @@ def measure(
     server = Server(app_spec, env, settings, workdir)
     server.start()
     try:
-        warm = build_requests(server.port, concurrency, WARMUP_PER_CONNECTION, mode, tag="w")
+        warm = build_requests(server.port, concurrency, WARMUP_PER_CONNECTION, mode)
         warm_result = drive(server.port, warm)
         if requests is not None:
             per_connection = math.ceil(requests / concurrency)
         else:
             per_connection = math.ceil(seconds * MAX_EXPECTED_RPS / concurrency)
-        timed = build_requests(server.port, concurrency, per_connection, mode, tag="t")
+        timed = build_requests(server.port, concurrency, per_connection, mode)
         if requests is not None:
             # Exactly N requests: trim the last connections' lists.
             extra = per_connection * concurrency - requests

@@ -85,8 +85,11 @@ class NluService:
         return self._understander
 
     def warm(self) -> None:
-        """Build the index and run one message through it, so the first resident doesn't wait."""
-        self.understander().understand("你好")
+        """Build the index, load the embedding model and embed the FAQ now, so the first
+        resident doesn't wait (the embeddings are cached on disk after the first start)."""
+        understander = self.understander()
+        understander.warm_up()
+        understander.understand("你好")
 
     def understand(self, text: str, context: Context | None = None) -> Intent:
         self._maybe_reload()

@@ -13,6 +13,7 @@ Pipeline per message (see intents/README.md for the measurements behind it):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +28,7 @@ from intents.lexicon import POLICY, QUESTION, cue_scores, is_small_talk, negated
 from intents.model import Context, Intent
 from intents.normalize import cjk_count, normalize
 from intents.semantic import Encoder, semantic_enabled
-from intents.slots import extract_slots
+from intents.slots import extract_slots, repair_category
 
 # ---- calibrated constants (dev sets in ../shared/nlu; see intents/README.md) -----
 # FAQ match strength (intent.confidence of a "faq" reading). At or above
@@ -41,6 +42,10 @@ FAQ_CANDIDATES = 0.3
 DECISIVE_PROBABILITY = 0.9
 # Below this probability for its best intent a message is "unknown".
 UNKNOWN_BELOW = 0.3
+# "退不退", "修不修": the A-not-A question form.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+# Confidence given to a fault statement that the classifier had read as an FAQ question.
+REPORT_CONFIDENCE = 0.7
 
 
 class Understander:
@@ -126,6 +131,12 @@ class Understander:
         return ev
 
     # ---- decision ----------------------------------------------------------------
+    @staticmethod
+    def _is_report(ev: Evidence, slots: dict[str, Any]) -> bool:
+        """A statement (no question or policy words) of a fault or an emergency."""
+        if ev.question or ev.policy or "repair" in ev.denied or _A_NOT_A.search(ev.text):
+            return False
+        return bool(slots.get("urgent")) or repair_category(ev.text) is not None
     def _lexical_proba(self, ev: Evidence) -> tuple[str, float]:
         p = self.models["lexical"].proba(lexical_vector(ev))
         best = max(p, key=p.__getitem__)
@@ -143,6 +154,10 @@ class Understander:
             p["faq"] = 0.0
         name = max(p, key=p.__getitem__)
         confidence = p[name]
+        if name == "faq" and self._is_report(ev, slots):
+            # "电梯困人了" / "楼道灯坏了" state a fault; an FAQ entry phrased the same way
+            # ("电梯困人怎么办") must not swallow the report.
+            name, confidence = "repair", max(p.get("repair", 0.0), REPORT_CONFIDENCE)
         if confidence < UNKNOWN_BELOW and name != "unknown":
             name = "unknown"
         result = Intent(name=name, confidence=round(confidence, 3), slots=dict(slots))

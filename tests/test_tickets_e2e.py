@@ -305,3 +305,78 @@ def test_ticket_numbers_are_unique_under_concurrent_writers(engine) -> None:  # 
     assert len(set(numbers)) == 100
     assert all(re.fullmatch(r"BX261122\d{4}", n) for n in numbers)
     assert max(numbers) == "BX2611220100"
+
+
+def test_residents_and_staff_working_at_the_same_time_from_threads(town: Community) -> None:
+    """Two residents report and two staff work their tickets concurrently, each on its own
+    connection, as WeChat's servers would deliver them."""
+    import threading
+
+    from bot import wire
+
+    app = town.client.application
+    results: dict[str, list[str]] = {}
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def talk(openid: str, lines: list[str]) -> None:
+        client = app.test_client()
+        out = []
+        try:
+            barrier.wait()
+            for line in lines:
+                req = town.wechat.build(wire.text(openid, line))
+                res = client.post("/wechat", query_string=req.params, data=req.body)
+                assert res.status_code == 200
+                out.append(town.wechat.read_reply(res.get_data())["Content"])
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+        results[openid] = out
+
+    residents = [
+        threading.Thread(target=talk, args=("o-wang", ["厨房水管漏水", "确认"])),
+        threading.Thread(target=talk, args=("o-chen", ["卫生间门把手掉了", "确认"])),
+    ]
+    for t in residents:
+        t.start()
+    for t in residents:
+        t.join()
+    assert not errors, errors
+    na, nc = number_in(results["o-wang"][-1]), number_in(results["o-chen"][-1])
+    assert na != nc
+    barrier = threading.Barrier(2)
+    staff = [
+        threading.Thread(target=talk, args=("o-zhang", [f"接单 {na}", f"到场 {na}", f"完成 {na} 换了软管"])),
+        threading.Thread(target=talk, args=("o-liu", [f"接单 {nc}", f"到场 {nc}", f"完成 {nc} 装好了把手"])),
+    ]
+    for t in staff:
+        t.start()
+    for t in staff:
+        t.join()
+    assert not errors, errors
+    assert town.ticket(na).status == town.ticket(nc).status == "done"
+    assert town.ticket(na).assignee_id != town.ticket(nc).assignee_id
+    assert any("换了软管" in p for p in town.pushes("o-wang"))
+    assert any("装好了把手" in p for p in town.pushes("o-chen"))
+
+
+def test_transfer_to_a_colleague_and_ticket_cli(town: Community) -> None:
+    town.say("o-wang", "阳台窗户关不严漏风")
+    number = number_in(town.say("o-wang", "确认"))
+    assert "刘明" in town.say("o-wang", "我的报修")
+    assert "没有找到" in town.say("o-liu", f"转派 {number} 王五")
+    assert "已转派给张建国" in town.say("o-liu", f"转派 {number} 张师傅")
+    assert any("转派" in p and number in p for p in town.pushes("o-zhang"))
+    assert any("改由张建国负责" in p for p in town.pushes("o-wang"))
+    assert "只有负责人" in town.say("o-liu", f"接单 {number}")
+    assert "已接单" in town.say("o-zhang", "接单")  # the only open ticket needs no number
+
+    url = town.engine.url.render_as_string(hide_password=False)
+    shown = CliRunner().invoke(main, ["tickets", "show", number], env={"WUYE_DATABASE__URL": url})
+    assert shown.exit_code == 0
+    for part in (number, "transferred", "accepted", "张建国", "阳台窗户"):
+        assert part in shown.output
+    listed = CliRunner().invoke(main, ["tickets", "list", "--status", "accepted"], env={"WUYE_DATABASE__URL": url})
+    assert number in listed.output and "1 ticket(s)" in listed.output
+    missing = CliRunner().invoke(main, ["tickets", "show", "BX0000000000"], env={"WUYE_DATABASE__URL": url})
+    assert missing.exit_code == 1 and "no ticket" in missing.output

@@ -151,7 +151,7 @@ def _create(turn: Turn, state: dict[str, Any]) -> str:
     ticket = ticket_flow.open_ticket(turn.session, settings, _draft(turn, state), turn.person, turn.now)
     if ticket.urgent:
         kind = urgent_kind(state.get("description", "") + turn.text)
-        ask_place = "" if ticket.place else turn.say("urgent_ask_place")
+        ask_place = turn.say("urgent_ask_place") if _missing(state) in ("place", "building") else ""
         if ask_place:
             conversations.set_pending(turn.session, turn.openid, URGENT_FOLLOWUP, {"ticket_id": ticket.id},
                                       turn.now, _ttl(turn))
@@ -247,12 +247,15 @@ def urgent_place(turn: Turn) -> str:
     """After an urgent ticket was opened without a place, the next address completes it."""
     assert turn.conversation is not None
     ticket = turn.session.get(Ticket, turn.conversation.state.get("ticket_id"))
-    slots = extract_slots(turn.text)
-    state: dict[str, Any] = {"area": slots.get("area"), "building": None, "unit": None, "room": None, "place_key": ""}
-    _merge(state, turn.text, slots, None)
-    place = _place(state) or describe(turn.text)
     conversations.clear(turn.session, turn.openid)
-    if ticket is None or not place:
+    if ticket is None:
+        return turn.say("fallback")
+    slots = extract_slots(turn.text)
+    state: dict[str, Any] = {"area": ticket.area, "building": None, "unit": None, "room": None,
+                             "place_key": _place_key(ticket.place)}
+    _merge(state, turn.text, slots, None)
+    place = _place(state) if (state.get("building") or state.get("room")) else describe(turn.text)
+    if not place:
         return turn.say("fallback")
     ticket.place, ticket.building = place, state.get("building") or ticket.building
     store.add_event(turn.session, ticket, "place_added", turn.person, turn.now, place)

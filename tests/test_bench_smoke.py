@@ -1,0 +1,34 @@
+"""The webhook benchmark's machinery works end to end on a tiny load.
+
+Speed targets live in `make bench`, not here: this only checks that both servers start under
+gunicorn, answer every signed request with a reply, and that the full path stored each message.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bench import webhook_load
+
+
+@pytest.mark.slow
+def test_tiny_load_gives_both_rows_without_errors() -> None:
+    rows = webhook_load.run(requests=50, concurrency=4, postgres=False)
+
+    assert [r.target for r in rows] == ["bare Flask (signature only)", "wuye full path, SQLite"]
+    for row in rows:
+        assert row.errors == 0, row.first_error
+        assert row.requests == 50
+        assert row.rps > 0 and math.isfinite(row.rps)
+        assert 0 < row.p50_ms <= row.p99_ms < 10_000
+        assert row.server_cpu_ms > 0
+    bare, full = rows
+    assert bare.missing_rows is None
+    # Every answered message (warm-up and timed) has its finished dedupe row: the real path ran.
+    assert full.missing_rows == 0
+
+    table = webhook_load.format_table(rows, concurrency=4)
+    assert "bare Flask" in table and "wuye full path, SQLite" in table
+    assert "of bare throughput" in table
