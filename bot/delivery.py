@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +40,20 @@ class Outcome:
     errcode: int | None = None
     error: str | None = None
     result: dict[str, Any] | None = None
+
+
+# ref_kind -> function(session, outbox_row, outcome) called in the transaction that records a
+# final result (sent or dead), so e.g. a notice's per-recipient record can never disagree with it.
+ResultHook = Callable[[Session, Outbox, Outcome], None]
+RESULT_HOOKS: dict[str, ResultHook] = {}
+
+
+def on_result(ref_kind: str) -> Callable[[ResultHook], ResultHook]:
+    def register(fn: ResultHook) -> ResultHook:
+        RESULT_HOOKS[ref_kind] = fn
+        return fn
+
+    return register
 
 
 def classify(exc: Exception) -> Outcome:

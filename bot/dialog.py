@@ -66,25 +66,31 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
     community = services.settings.community
     if raw_type(msg) == "event":
         return handle_event(session, services, msg, raw_event(msg), now)
-    person = people.touch(session, msg.source, now)
+    # Read and understand first, write last: on SQLite the write lock is taken at the first
+    # write and held to the commit, so the NLU must not run while holding it.
     conv = conversations.get_pending(session, msg.source, now)
+    text = message_text(msg) if msg.type != "image" else None
+    known = people.by_openid(session, msg.source)
+    command = parse_staff_command(text) if text and known and known.role in staff.STAFF_ROLES else None
+    intent = None
+    if text is not None and command is None:
+        context = Context(
+            pending=conv.kind if conv else None,
+            faq_choices=tuple(conv.state.get("choices", ())) if conv and conv.kind == "faq_choice" else (),
+            data=dict(conv.state) if conv else {},
+        )
+        intent = services.nlu.understand(text, context)
+
+    person = people.touch(session, msg.source, now, known)
     if msg.type == "image":
         return _image(session, services, msg, person, conv, now)
-    text = message_text(msg)
     if text is None:
         if msg.type == "voice":
             return render("voice_unrecognised", community)
         return render(MEDIA_REPLIES.get(msg.type, "unsupported"), community)
-
-    if person.role in staff.STAFF_ROLES and (cmd := parse_staff_command(text)):
-        return staff.handle_command(session, services.settings, person, cmd, now)
-
-    context = Context(
-        pending=conv.kind if conv else None,
-        faq_choices=tuple(conv.state.get("choices", ())) if conv and conv.kind == "faq_choice" else (),
-        data=dict(conv.state) if conv else {},
-    )
-    intent = services.nlu.understand(text, context)
+    if command is not None:
+        return staff.handle_command(session, services.settings, person, command, now)
+    assert intent is not None
     turn = Turn(session, services, person, text, intent, conv, now)
     if conv is not None and conv.kind in FORMS:
         return FORMS[conv.kind](turn)

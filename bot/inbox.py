@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from wechatpy.messages import BaseMessage
@@ -45,34 +45,36 @@ def process(services: Services, msg: BaseMessage) -> str:
     """Returns the plaintext reply XML, or "success"."""
     key = dedupe_key(msg)
     engine = services.engine
-    with Session(engine, expire_on_commit=False) as session:
-        row = InboundMessage(
-            dedupe_key=key,
-            openid=msg.source or "",
-            msg_type=raw_type(msg),
-            event=raw_event(msg),
-            content=_text_of(msg),
+    claim = (
+        insert(InboundMessage)
+        .values(
+            dedupe_key=key, openid=msg.source or "", msg_type=raw_type(msg), event=raw_event(msg),
+            content=_text_of(msg), status="processing", received_at=utcnow(),
         )
-        session.add(row)
+        .returning(InboundMessage.id)
+    )
+    with Session(engine) as session:
         try:
+            row_id = session.execute(claim).scalar_one()
             session.commit()
         except IntegrityError:
             session.rollback()
             seen = session.execute(
-                select(InboundMessage).where(InboundMessage.dedupe_key == key)
-            ).scalar_one()
+                select(InboundMessage.status, InboundMessage.reply).where(InboundMessage.dedupe_key == key)
+            ).one()
             log.info("retry of %s (%s)", key, seen.status)
             return seen.reply if seen.status == "done" and seen.reply else NO_REPLY
-    row_id = row.id
 
     try:
         with Session(engine, expire_on_commit=False) as session:
             now = utcnow()
             text = respond(session, services, msg, now)
             reply = TextReply(message=msg, content=text).render() if text else NO_REPLY
-            claimed = session.get(InboundMessage, row_id)
-            assert claimed is not None
-            claimed.status, claimed.reply, claimed.finished_at = "done", reply, now
+            session.execute(
+                update(InboundMessage)
+                .where(InboundMessage.id == row_id)
+                .values(status="done", reply=reply, finished_at=now)
+            )
             session.commit()
             return reply
     except Exception:

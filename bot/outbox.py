@@ -28,8 +28,11 @@ def enqueue(
     openid: str | None = None,
     dedupe_key: str | None = None,
     due: datetime | None = None,
+    ref: tuple[str, int] | None = None,
 ) -> Outbox:
-    """Add a row; with a dedupe_key, enqueueing the same thing twice returns the first row."""
+    """Add a row; with a dedupe_key, enqueueing the same thing twice returns the first row.
+
+    `ref` ("notice_delivery", 17) names what the message is about, for delivery.on_result hooks."""
     if dedupe_key is not None:
         existing = session.execute(
             select(Outbox).where(Outbox.dedupe_key == dedupe_key)
@@ -42,6 +45,8 @@ def enqueue(
         payload={"endpoint": endpoint, "body": body},
         dedupe_key=dedupe_key,
         next_attempt_at=due or utcnow(),
+        ref_kind=ref[0] if ref else None,
+        ref_id=ref[1] if ref else None,
     )
     session.add(row)
     session.flush()
@@ -64,6 +69,7 @@ def enqueue_template(
     data: dict[str, str],
     url: str | None = None,
     dedupe_key: str | None = None,
+    ref: tuple[str, int] | None = None,
 ) -> Outbox:
     body: dict[str, Any] = {
         "touser": openid,
@@ -83,7 +89,11 @@ def enqueue_template(
 
 
 def enqueue_mass_text_by_tag(
-    session: Session, tag_id: int | None, content: str, dedupe_key: str | None = None
+    session: Session,
+    tag_id: int | None,
+    content: str,
+    dedupe_key: str | None = None,
+    ref: tuple[str, int] | None = None,
 ) -> Outbox:
     # wechatpy 1.8.18 sends the retired `group_id`; WeChat's API wants `tag_id` (or is_to_all).
     filt: dict[str, Any] = {"is_to_all": tag_id is None}

@@ -95,8 +95,12 @@ class Outbox(SQLModel, table=True):
     claim_token: str | None = Field(default=None, max_length=40, index=True)
     last_errcode: int | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    # A caller-chosen key makes enqueueing idempotent (e.g. "survey:BX2611220001").
+    # A caller-chosen key makes enqueueing idempotent (e.g. "survey:42").
     dedupe_key: str | None = Field(default=None, max_length=160, unique=True)
+    # What this message is about (e.g. "notice_delivery", 17): delivery results are reported
+    # back to it through bot.delivery.on_result hooks.
+    ref_kind: str | None = Field(default=None, max_length=32)
+    ref_id: int | None = Field(default=None)
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
@@ -167,6 +171,8 @@ class Ticket(SQLModel, table=True):
     preferred_time: str = Field(default="", max_length=60)
     photos: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     assignee_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    # Times the ticket came back after being done ("没修好"); each round gets its own survey.
+    reopen_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     expected_done_at: datetime | None = None
     last_nudged_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
@@ -232,3 +238,30 @@ class Job(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     done_at: datetime | None = None
+
+
+class Survey(SQLModel, table=True):
+    """The satisfaction callback (回访) for one completion of one ticket."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (UniqueConstraint("ticket_id", "round", name="uq_survey_ticket_round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True)
+    round: int = Field(default=0)  # the ticket's reopen_count when it was completed
+    person_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    # scheduled -> sent -> (reminded) -> answered | expired; cancelled when the ticket reopens
+    status: str = Field(default="scheduled", max_length=16, index=True)
+    due_at: datetime
+    sent_at: datetime | None = None
+    via: str = Field(default="", max_length=16)  # text | template
+    reminded_at: datetime | None = None
+    answered_at: datetime | None = None
+    expires_at: datetime | None = None
+    rating: int | None = None
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Service recovery (补救) after a score of 1-2: who calls back, by when, and when they did.
+    recovery_owner_id: int | None = Field(default=None, foreign_key="people.id")
+    recovery_due_at: datetime | None = None
+    recovery_done_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -14,9 +14,22 @@ def by_openid(session: Session, openid: str) -> Person | None:
     return session.execute(select(Person).where(Person.openid == openid)).scalar_one_or_none()
 
 
-def touch(session: Session, openid: str, now: datetime) -> Person:
-    """The person behind an inbound message, created on first contact as an unbound resident."""
-    person = by_openid(session, openid)
+# Within this, a new message doesn't rewrite last_inbound_at: one write fewer per message, and
+# the 48-hour window is not that precise anyway.
+TOUCH_GRANULARITY = timedelta(minutes=1)
+
+
+def touch(session: Session, openid: str, now: datetime, known: Person | None = None) -> Person:
+    """The person behind an inbound message, created on first contact as an unbound resident.
+
+    `known` is the row the caller already looked up (saves a query on the hot path)."""
+    person = known if known is not None else by_openid(session, openid)
+    if person is not None and person.active and person.last_inbound_at is not None:
+        last = person.last_inbound_at
+        if last.tzinfo is None:
+            last = last.replace(tzinfo=now.tzinfo)
+        if timedelta(0) <= now - last < TOUCH_GRANULARITY:
+            return person
     if person is None:
         person = Person(openid=openid, role="resident", created_at=now, updated_at=now)
         session.add(person)
