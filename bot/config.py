@@ -121,6 +121,10 @@ class SurveyConfig(_Section):
     quiet_hours: str = "21:00-08:00"
     remind_after_hours: int = 24
     expire_after_hours: int = 72
+    # After a score of 1-2, a supervisor must call the resident back within this many hours.
+    recovery_hours: float = 2.0
+    # "没修好" reopens a ticket done within this many days; older ones get a new ticket.
+    reopen_within_days: int = 7
 
     @field_validator("quiet_hours")
     @classmethod

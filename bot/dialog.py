@@ -7,15 +7,17 @@ from datetime import datetime
 from sqlmodel import Session
 from wechatpy.messages import BaseMessage
 
+from bot import survey
 from bot.events import handle_event
 from bot.handlers import Turn, bind, complaint, dispatch, repair, staff
 from bot.services import Services
 from intents.model import Context, Intent
 from intents.nudge import is_nudge
+from intents.reopen import is_reopen
 from intents.staff_commands import parse_staff_command
 from replies import render
 from storage import conversations, people, tickets
-from storage.models import Conversation, Person
+from storage.models import Conversation, Person, Survey, Ticket
 
 MEDIA_REPLIES = {
     "image": "image_received",
@@ -62,6 +64,19 @@ def _image(session: Session, services: Services, msg: BaseMessage, person: Perso
     return render("image_received", services.settings.community)
 
 
+def _survey_answer(turn: Turn, open_survey: Survey) -> str:
+    settings = turn.services.settings
+    rating = turn.intent.rating
+    assert rating is not None
+    comment = turn.text.strip() if turn.intent.has_comment else ""
+    reply = survey.answer(turn.session, settings, open_survey, turn.person, rating, comment, turn.now)
+    ticket = turn.session.get(Ticket, open_survey.ticket_id)
+    if rating <= 2 and is_reopen(turn.text) and ticket is not None and ticket.status == "done":
+        # "不满意，又漏了": the fault is back, so the work is redone as well as followed up.
+        reply += "\n" + survey.reopen(turn.session, settings, ticket, turn.person, turn.text, turn.now)
+    return reply
+
+
 def respond(session: Session, services: Services, msg: BaseMessage, now: datetime) -> str | None:
     community = services.settings.community
     if raw_type(msg) == "event":
@@ -72,10 +87,11 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
     text = message_text(msg) if msg.type != "image" else None
     known = people.by_openid(session, msg.source)
     command = parse_staff_command(text) if text and known and known.role in staff.STAFF_ROLES else None
+    open_survey = survey.open_for(session, known, now) if known is not None and conv is None else None
     intent = None
     if text is not None and command is None:
         context = Context(
-            pending=conv.kind if conv else None,
+            pending=conv.kind if conv else ("survey" if open_survey else None),
             faq_choices=tuple(conv.state.get("choices", ())) if conv and conv.kind == "faq_choice" else (),
             data=dict(conv.state) if conv else {},
         )
@@ -94,6 +110,10 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
     turn = Turn(session, services, person, text, intent, conv, now)
     if conv is not None and conv.kind in FORMS:
         return FORMS[conv.kind](turn)
+    if open_survey is not None and intent.rating is not None:
+        return _survey_answer(turn, open_survey)
+    if is_reopen(text) and (done := survey.recently_done(session, services.settings, person, now)):
+        return survey.reopen(session, services.settings, done, person, text, now)
     if intent.name in ("unknown", "chitchat", "complaint") and is_nudge(text) and tickets.open_for_reporter(session, person):
         # "催一下" means something only to someone waiting on a ticket.
         turn.intent = Intent("ticket_status", max(intent.confidence, 0.8), slots=intent.slots)

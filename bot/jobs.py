@@ -55,7 +55,8 @@ def cancel(session: Session, kind: str, ref_id: int) -> None:
 
 def run_due(engine: Engine, settings: Settings, now: datetime | None = None, limit: int = 50) -> int:
     """Claim and run due jobs; returns how many completed."""
-    import bot.escalation  # noqa: F401  (registers its handlers)
+    import bot.escalation
+    import bot.survey  # noqa: F401
 
     now = now or utcnow()
     with Session(engine, expire_on_commit=False) as session:

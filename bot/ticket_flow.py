@@ -167,11 +167,11 @@ def open_ticket(session: Session, settings: Settings, draft: Draft, reporter: Pe
         for sup in routing.supervisors(session, draft.category, draft.building):
             if sup.id != ticket.assignee_id:
                 notify.to_staff(session, settings, sup, _say(settings, "staff_urgent_card", **values), card=values)
-    _schedule_escalations(session, settings, ticket, now)
+    schedule_escalations(session, settings, ticket, now)
     return ticket
 
 
-def _schedule_escalations(session: Session, settings: Settings, ticket: Ticket, now: datetime, round_: int = 0) -> None:
+def schedule_escalations(session: Session, settings: Settings, ticket: Ticket, now: datetime, round_: int = 0) -> None:
     t = settings.tickets
     accept_in = t.urgent_accept_minutes if ticket.urgent else t.accept_minutes
     suffix = f":{round_}" if round_ else ""
@@ -224,6 +224,9 @@ def finish(session: Session, settings: Settings, ticket: Ticket, actor: Person, 
     jobs.cancel(session, "escalate_resolve", ticket.id)  # type: ignore[arg-type]
     tell_residents(session, settings, ticket, _say(
         settings, "resident_done", number=ticket.number, note=note or "已处理"), now)
+    from bot import survey  # survey builds on this module
+
+    survey.schedule(session, settings, ticket, now)
     return _say(settings, "staff_done", number=ticket.number, minutes=settings.tickets.proof_photo_minutes)
 
 

@@ -10,6 +10,7 @@ _VERBS = {
     "到场": "arrive", "已到场": "arrive", "到达": "arrive", "已到": "arrive",
     "完成": "done", "已完成": "done", "完工": "done", "修好了": "done", "处理完": "done",
     "转派": "transfer", "转给": "transfer", "转单": "transfer",
+    "已回访": "recovered", "回访完成": "recovered", "已回电": "recovered",
 }
 _MINE = re.compile(r"^\s*(我的工单|我的任务|工单列表|待办工单?)\s*[?？!！。]*\s*$")
 _CMD = re.compile(
@@ -21,7 +22,7 @@ _CMD = re.compile(
 
 @dataclass(frozen=True)
 class StaffCommand:
-    action: str  # accept | arrive | done | transfer | mine
+    action: str  # accept | arrive | done | transfer | recovered | mine
     number: str | None = None
     note: str = ""  # 完成: what was done; 转派: the colleague's name
 

@@ -15,12 +15,13 @@ from storage import tickets as store
 from storage.models import Person, Ticket
 
 STAFF_ROLES = ("staff", "supervisor", "manager")
-VERB_LABEL = {"accept": "接单", "arrive": "到场", "done": "完成", "transfer": "转派"}
+VERB_LABEL = {"accept": "接单", "arrive": "到场", "done": "完成", "transfer": "转派", "recovered": "回访"}
 ALLOWED_FROM = {
     "accept": ("open",),
     "arrive": ("open", "accepted"),
     "done": ("open", "accepted", "on_site"),
     "transfer": ("open", "accepted", "on_site"),
+    "recovered": ("open", "accepted", "on_site", "done"),
 }
 
 
@@ -51,6 +52,13 @@ def handle_command(session: Session, settings: Settings, person: Person, cmd: St
         numbers = "、".join(t.number for t in mine) or "无"
         return say("staff_which", verb=VERB_LABEL[cmd.action], example=example, numbers=numbers)
 
+    if cmd.action == "recovered":
+        if person.role not in ("supervisor", "manager") and ticket.assignee_id != person.id:
+            assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+            return say("staff_refused", number=ticket.number, assignee=ticket_flow.person_label(assignee))
+        from bot import survey
+
+        return survey.mark_recovered(session, settings, ticket, person, cmd.note, now)
     if not ticket_flow.may_move(ticket, person):
         assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
         return say("staff_refused", number=ticket.number, assignee=ticket_flow.person_label(assignee))
