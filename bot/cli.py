@@ -523,6 +523,49 @@ def tickets_show(obj: Obj, number: str) -> None:
         click.echo(f"  {when}  {e.action:<12} {names.get(e.actor_id, 'system'):<8} {e.note}")
 
 
+# ---------------------------------------------------------------- report
+
+
+@main.command()
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (default: 30 days ago).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day, inclusive (default: today).")
+@click.option("--by", type=click.Choice(["category", "staff", "building", "week"]), default=None)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Also write the rows as CSV.")
+@click.option("--chart", "chart_path", type=click.Path(dir_okay=False), default=None,
+              help="PNG of the weekly trend of volume and satisfaction.")
+@pass_obj
+def report(obj: Obj, start, end, by: str | None, csv_path: str | None, chart_path: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Tickets, response times, escalations, survey response and satisfaction."""
+    from datetime import timedelta
+
+    from bot import report as rep
+    from storage.clock import utcnow
+
+    settings = obj.settings
+    tz = settings.community.tz
+    today = utcnow().astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    first = start.replace(tzinfo=tz) if start else today - timedelta(days=30)
+    last = (end.replace(tzinfo=tz) if end else today) + timedelta(days=1)
+    if last <= first:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+    engine = _engine(settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        rows = rep.compute(session, settings, first, last, by)
+        weekly = rep.compute(session, settings, first, last, "week") if chart_path else []
+    click.echo(f"{settings.community.name}  {first:%Y-%m-%d} .. {last - timedelta(days=1):%Y-%m-%d}")
+    click.echo(rep.format_table(rows))
+    if csv_path:
+        rep.write_csv(rows, csv_path)
+        click.echo(f"wrote {csv_path}")
+    if chart_path:
+        try:
+            rep.write_chart(weekly, chart_path, f"{first:%Y-%m-%d} .. {last - timedelta(days=1):%Y-%m-%d}")
+        except ImportError:
+            raise click.ClickException("the chart needs matplotlib: pip install 'wuye[report]'") from None
+        click.echo(f"wrote {chart_path}")
+
+
 def _register_optional() -> None:
     try:
         from bot.cli_nlu import eval_command, nlu_command

@@ -3,20 +3,31 @@
 Each entry is indexed as its question plus every alternate phrasing (scored by the
 best-matching one) and, with a small weight, its answer, whose words often name
 what residents ask about ("支付宝", "滞纳金") even when no phrasing does.
+
+The first pass ranks every entry by a fixed blend of that evidence (`FaqHit.score`,
+the match strength the thresholds are calibrated on). A re-ranker then orders the
+best few by a linear score over the separate kinds of evidence plus the entry's topic
+words (intents/faq_topics.py: a message about 装修 that borrows 晚上十点 from the
+rubbish-time entry still asks about 装修). Its weights are fit by leave-one-phrasing-out
+over FAQs' own questions and alternates (`python -m intents.train_rank`), kept in
+intents/data/faq_rank.json; without that file the first-pass order stands.
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from intents.faq import FaqEntry
+from intents.faq_topics import TopicStats
 from intents.lexical import BM25
 from intents.semantic import Encoder
 
-# Weights of the evidence, calibrated on the dev sets (see intents/README.md).
+# Weights of the first-pass evidence, calibrated on the dev sets (see intents/README.md).
 ANSWER_WEIGHT = 0.15  # answers are long and wordy: a hint, never the decider
 LEXICAL_WEIGHT = 0.3
 SEMANTIC_WEIGHT = 0.7
@@ -25,6 +36,37 @@ SEMANTIC_FLOOR = 0.78
 # The whole entry (question and alternates in one passage) as extra evidence beside
 # the best single phrasing: it catches questions that mix two phrasings' words.
 ENTRY_WEIGHT = 0.3
+# Entries the re-ranker looks at (the first pass's best); the gold entry is among the
+# first pass's top 12 for >99% of held-out phrasings.
+RERANK_POOL = 12
+RANK_FILE = "faq_rank.json"
+
+# Re-ranker inputs per (message, entry); names match the weights file.
+SEMANTIC_RANK_FEATURES: tuple[str, ...] = (
+    "combined", "lex_phrasing", "lex_answer", "sem_phrasing", "sem_entry", "sem_answer",
+    "topic", "topic_miss", "entry_lex",
+)
+LEXICAL_RANK_FEATURES: tuple[str, ...] = (
+    "combined", "lex_phrasing", "lex_answer", "topic", "topic_miss", "entry_lex",
+)
+
+
+def load_rank_weights() -> dict[str, list[float]]:
+    """{"semantic": [...], "lexical": [...]} or {} when no weights file is shipped."""
+    try:
+        raw = json.loads(resources.files("intents.data").joinpath(RANK_FILE).read_text("utf-8"))
+    except (FileNotFoundError, OSError, ValueError):
+        return {}
+    out = {}
+    for name, names in (("semantic", SEMANTIC_RANK_FEATURES), ("lexical", LEXICAL_RANK_FEATURES)):
+        m = raw.get(name)
+        if m and tuple(m["features"]) == names:
+            out[name] = [float(w) for w in m["weights"]]
+    return out
+
+
+def rescale(cos: float) -> float:
+    return max(0.0, (cos - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR))
 
 
 @dataclass(frozen=True)
@@ -41,20 +83,28 @@ class FaqIndex:
         entries: Sequence[FaqEntry],
         prepare: Callable[[str], str],
         encoder: Encoder | None = None,
+        rank_weights: dict[str, list[float]] | None = None,
     ) -> None:
         self.entries = list(entries)
         self.prepare = prepare
         self.encoder = encoder
+        self.rank_weights = load_rank_weights() if rank_weights is None else rank_weights
         self.doc_entry: list[int] = []
         self.raw_docs: list[str] = []
         docs: list[str] = []
+        per_entry: list[list[str]] = []
         for i, e in enumerate(self.entries):
+            mine = []
             for phrasing in (e.question, *e.alternates):
                 self.doc_entry.append(i)
                 self.raw_docs.append(phrasing)
-                docs.append(prepare(phrasing))
+                mine.append(prepare(phrasing))
+            docs.extend(mine)
+            per_entry.append(mine)
+        answers = [prepare(e.answer) for e in self.entries]
         self.phrasings = BM25(docs)
-        self.answers = BM25([prepare(e.answer) for e in self.entries])
+        self.answers = BM25(answers)
+        self.topics = TopicStats(per_entry, answers)
         self._doc_vecs: Any = None
         self._answer_vecs: Any = None
         self._entry_vecs: Any = None
@@ -69,52 +119,90 @@ class FaqIndex:
             [e.question + "；" + "；".join(e.alternates) for e in self.entries]
         )
 
-    def lexical_scores(self, text: str) -> dict[int, float]:
-        """Entry index -> lexical match (0..~1.15); entries sharing no term are absent."""
-        scores: dict[int, float] = {}
+    def lexical_parts(self, text: str) -> tuple[dict[int, float], dict[int, float]]:
+        """Entry index -> best phrasing match (0..1), and -> answer match (0..1)."""
+        phrasing: dict[int, float] = {}
         scale = self.phrasings.self_score(text) or 1.0
         for doc, s in self.phrasings.scores(text).items():
             i = self.doc_entry[doc]
             v = min(1.0, s / scale)
-            if v > scores.get(i, 0.0):
-                scores[i] = v
+            if v > phrasing.get(i, 0.0):
+                phrasing[i] = v
         ascale = self.answers.self_score(text) or 1.0
-        for i, s in self.answers.scores(text).items():
-            scores[i] = scores.get(i, 0.0) + ANSWER_WEIGHT * min(1.0, s / ascale)
+        answer = {i: min(1.0, s / ascale) for i, s in self.answers.scores(text).items()}
+        return phrasing, answer
+
+    def lexical_scores(self, text: str) -> dict[int, float]:
+        """Entry index -> lexical match (0..~1.15); entries sharing no term are absent."""
+        phrasing, answer = self.lexical_parts(text)
+        scores = dict(phrasing)
+        for i, s in answer.items():
+            scores[i] = scores.get(i, 0.0) + ANSWER_WEIGHT * s
         return scores
 
-    def semantic_scores(self, qvec: Any) -> list[float]:
+    def semantic_parts(self, qvec: Any) -> tuple[list[float], list[float], list[float]]:
+        """Per entry: best phrasing cosine, whole-entry cosine, answer cosine."""
         self.ensure_vectors()
         sims = self._doc_vecs @ qvec
-        best = [0.0] * len(self.entries)
+        best = [-1.0] * len(self.entries)
         for doc, s in enumerate(sims.tolist()):
             i = self.doc_entry[doc]
             best[i] = max(best[i], s)
-        answer_sims = (self._answer_vecs @ qvec).tolist()
-        entry_sims = (self._entry_vecs @ qvec).tolist()
+        return best, (self._entry_vecs @ qvec).tolist(), (self._answer_vecs @ qvec).tolist()
 
-        def rescale(cos: float) -> float:
-            return max(0.0, (cos - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR))
-
+    def semantic_scores(self, qvec: Any) -> list[float]:
+        best, entry_sims, answer_sims = self.semantic_parts(qvec)
         return [
             rescale((b + ENTRY_WEIGHT * e) / (1 + ENTRY_WEIGHT)) + ANSWER_WEIGHT * rescale(a)
             for b, a, e in zip(best, answer_sims, entry_sims, strict=True)
         ]
 
+    def rank_features(self, text: str, qvec: Any = None) -> tuple[dict[int, float], dict[int, list[float]], Any]:
+        """First-pass scores for every entry, and the re-ranker's inputs for the pool.
+
+        Returns (combined, features per pooled entry, semantic scores or None).
+        """
+        phrasing, answer = self.lexical_parts(text)
+        lex = dict(phrasing)
+        for i, s in answer.items():
+            lex[i] = lex.get(i, 0.0) + ANSWER_WEIGHT * s
+        sem: list[float] | None = None
+        if qvec is not None and self.encoder is not None:
+            best, entry_sims, answer_sims = self.semantic_parts(qvec)
+            sem = [
+                rescale((b + ENTRY_WEIGHT * e) / (1 + ENTRY_WEIGHT)) + ANSWER_WEIGHT * rescale(a)
+                for b, a, e in zip(best, answer_sims, entry_sims, strict=True)
+            ]
+            combined = {i: LEXICAL_WEIGHT * lex.get(i, 0.0) + SEMANTIC_WEIGHT * s for i, s in enumerate(sem)}
+        else:
+            combined = lex or {0: 0.0}
+        pool = heapq.nlargest(RERANK_POOL, combined, key=combined.__getitem__)
+        topics = self.topics.evidence(text, pool)
+        feats: dict[int, list[float]] = {}
+        for i in pool:
+            topic, miss, entry_lex = topics[i]
+            row = [combined[i], phrasing.get(i, 0.0), answer.get(i, 0.0)]
+            if sem is not None:
+                row += [rescale(best[i]), rescale(entry_sims[i]), rescale(answer_sims[i])]
+            feats[i] = row + [topic, miss, entry_lex]
+        return combined, feats, sem
+
     def search(self, text: str, qvec: Any = None, k: int = 3) -> list[FaqHit]:
         if not self.entries:
             return []
-        lex = self.lexical_scores(text)
-        if qvec is not None and self.encoder is not None:
-            sem = self.semantic_scores(qvec)
-            combined = {
-                i: LEXICAL_WEIGHT * lex.get(i, 0.0) + SEMANTIC_WEIGHT * s for i, s in enumerate(sem)
-            }
+        combined, feats, sem = self.rank_features(text, qvec)
+        weights = self.rank_weights.get("semantic" if sem is not None else "lexical")
+        if weights is not None:
+            order = {i: sum(w * v for w, v in zip(weights, row, strict=True)) for i, row in feats.items()}
         else:
-            sem = None
-            combined = lex or {0: 0.0}
-        top = heapq.nlargest(k, combined.items(), key=lambda kv: kv[1])
+            order = {i: combined[i] for i in feats}
+        top = heapq.nlargest(k, order, key=order.__getitem__)
         return [
-            FaqHit(self.entries[i].id, score, lex.get(i, 0.0), sem[i] if sem is not None else 0.0)
-            for i, score in top
+            FaqHit(
+                self.entries[i].id,
+                combined[i],
+                feats[i][1] + ANSWER_WEIGHT * feats[i][2],  # the lexical match of the first pass
+                sem[i] if sem is not None else 0.0,
+            )
+            for i in top
         ]
