@@ -29,6 +29,13 @@ def _dict_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+OTHER_BENCHMARKS = [
+    ("bench.nlu_bench", "NLU benchmark"),
+    ("bench.survey_bench", "Survey benchmark: 10,000 completed tickets"),
+    ("bench.notice_bench", "Notice benchmark: one notice to 10,000 residents"),
+]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--requests", type=int, help="fixed number of timed requests per target")
@@ -56,19 +63,18 @@ def main(argv: list[str] | None = None) -> int:
     print(webhook_load.format_table(rows, args.concurrency), flush=True)
     status = 1 if any(r.errors or r.missing_rows for r in rows) else 0
 
-    # bench/nlu_bench.py is maintained separately; run it when it is present and importable.
-    try:
-        nlu_bench = importlib.import_module("bench.nlu_bench")
-    except ImportError as exc:
-        print(f"\n(NLU benchmark skipped: {exc})")
-        return status
-    print("\nNLU benchmark")
-    nlu_rows = nlu_bench.run()
-    # Its own layout when it has one; otherwise every column the rows carry.
-    formatter = getattr(nlu_bench, "format_table", None) or _dict_table
-    print(formatter(nlu_rows))
+    # The other benchmarks: each module has run() -> list of dict rows (and maybe format_table).
+    for name, title in OTHER_BENCHMARKS:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            print(f"\n({title} skipped: {exc})")
+            continue
+        print(f"\n{title}", flush=True)
+        bench_rows = module.run()
+        formatter = getattr(module, "format_table", None) or _dict_table
+        print(formatter(bench_rows), flush=True)
     return status
-
 
 if __name__ == "__main__":
     sys.exit(main())
