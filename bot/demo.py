@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
+from storage import houses
 from storage.clock import utcnow
-from storage.models import House, Person, RosterEntry
+from storage.models import Person, RosterEntry
 
 # (openid, role, name, phone, (building, unit, room) | None, categories, buildings)
 DEMO_PEOPLE: list[tuple[str, str, str, str, tuple[str, str, str] | None, str, str]] = [
@@ -37,14 +38,7 @@ def seed_demo(session: Session) -> int:
             continue
         house_id = None
         if address:
-            b, u, r = address
-            house = session.execute(
-                select(House).where(House.building == b, House.unit == u, House.room == r)
-            ).scalar_one_or_none()
-            if house is None:
-                house = House(building=b, unit=u, room=r)
-                session.add(house)
-                session.flush()
+            house = houses.get_or_create(session, *address)
             house_id = house.id
             session.add(RosterEntry(house_id=house.id, name=name, phone=phone, openid=openid))
         session.add(
