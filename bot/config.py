@@ -184,6 +184,40 @@ class PushConfig(_Section):
     detail_url: str = ""
 
 
+class NoticeConfig(_Section):
+    # Mass send by building tag (群发) needs a verified service account; unverified ones get
+    # 48001, so by default every recipient gets their own message through the outbox.
+    use_mass_send: bool = False
+    # Template message for notices (reaches people outside the 48 h window); blank = a
+    # customer-service text, which only reaches people who wrote to the account in the last 48 h.
+    template_id: str = ""
+    # Template field -> text; placeholders: {title} {body} {date} {until} {community}.
+    template_fields: dict[str, str] = {
+        "first": "{title}", "keyword1": "{community}", "keyword2": "{date}", "remark": "{body}",
+    }
+    # Per-recipient messages are spread out at this many a minute (0 = all due at once).
+    # WeChat allows 100,000 template messages a day per account by default and answers 45009
+    # when a quota is used up; 600/min sends 10,000 residents in about 17 minutes.
+    per_minute: int = 600
+    # More recipients than this need an explicit confirmation (CLI --yes, chat "确认发送").
+    confirm_over: int = 200
+    # A notice without an end date is shown to residents who ask for this many days.
+    show_days: int = 7
+    # While building tags are created and filled, the send step looks again this often, and
+    # after tag_wait_rounds looks it gives up on mass send and sends per person instead.
+    tag_wait_seconds: int = 5
+    tag_wait_rounds: int = 60
+    # Tag name for a building's residents ({building} is the number).
+    tag_name: str = "{building}栋住户"
+
+    @field_validator("per_minute", "confirm_over", "show_days", "tag_wait_seconds", "tag_wait_rounds")
+    @classmethod
+    def _not_negative(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError("must be 0 or more")
+        return v
+
+
 class NluConfig(_Section):
     # Empty: the FAQ shipped with wuye; otherwise a file imported at first start.
     faq_file: str = ""
@@ -199,6 +233,7 @@ class Settings(_Section):
     survey: SurveyConfig = SurveyConfig()
     tickets: TicketsConfig = TicketsConfig()
     push: PushConfig = PushConfig()
+    notice: NoticeConfig = NoticeConfig()
     nlu: NluConfig = NluConfig()
     source: str = "embedded defaults"
 

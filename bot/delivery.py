@@ -26,7 +26,9 @@ log = logging.getLogger("wuye.delivery")
 # Retrying these can never succeed: the person left, the id is wrong, the request is malformed,
 # or the 48 h / per-user quota of customer-service messages is used up.
 PERMANENT_ERRCODES = frozenset(
-    {40003, 40008, 40033, 40037, 41028, 43004, 43019, 45015, 45047, 47001, 48001, 40013, 40125}
+    {40003, 40008, 40033, 40037, 41028, 43004, 43019, 45015, 45047, 47001, 48001, 40013, 40125,
+     # tags and mass send: bad tag name/id, too many tags, bad openid list, clientmsgid already sent
+     40032, 40130, 45056, 45059, 45065, 45157, 45158, 45159}
 )
 # Token trouble: wechatpy has already refetched the token and retried once; try again later.
 TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
@@ -85,7 +87,10 @@ def backoff(
 
 def send(client: WeChatApi, row: Outbox) -> dict[str, Any]:
     payload = row.payload
-    result = client.post(payload["endpoint"], data=payload["body"])
+    if payload.get("method") == "get":
+        result = client.get(payload["endpoint"], params=payload["body"])
+    else:
+        result = client.post(payload["endpoint"], data=payload["body"])
     return result if isinstance(result, dict) else {}
 
 
@@ -100,6 +105,8 @@ class DeliveryStats:
 def deliver_due(
     engine: Engine, client: WeChatApi, cfg: WorkerConfig, now: datetime | None = None
 ) -> DeliveryStats:
+    import bot.notice_delivery  # noqa: F401  (registers its on_result hooks)
+
     stats = DeliveryStats()
     with Session(engine, expire_on_commit=False) as session:
         rows = claim_outbox(session, now or utcnow(), cfg.batch_size, cfg.lease_seconds)
@@ -137,11 +144,20 @@ def _finish(engine: Engine, row: Outbox, outcome: Outcome, cfg: WorkerConfig) ->
         }
     with Session(engine) as session:
         # Only if the row is still ours: a lease that ran out may have passed it to another worker.
-        session.execute(
+        res = session.execute(
             update(Outbox)
             .where(Outbox.id == row.id, Outbox.claim_token == row.claim_token)
             .values(**values)
         )
+        hook = RESULT_HOOKS.get(row.ref_kind or "")
+        if hook is not None and res.rowcount == 1 and outcome.status in ("sent", "dead"):
+            try:
+                with session.begin_nested():
+                    hook(session, row, outcome)
+            except Exception:
+                # The message went out (or never will): record that even if the hook broke,
+                # rather than leave the row to be sent again when its lease runs out.
+                log.exception("result hook %s failed for outbox #%s", row.ref_kind, row.id)
         session.commit()
 
 

@@ -33,5 +33,25 @@ def handle_event(
     if kind == "click":
         people.touch(session, event.source, now)
         return render("menu_click", community, key=event._data.get("EventKey") or "")
-    # VIEW, LOCATION reports, TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH and the rest need no answer.
+    if kind == "templatesendjobfinish":
+        from bot import notice_delivery
+
+        data = event._data
+        notice_delivery.template_finished(session, str(data.get("MsgID") or ""), str(data.get("Status") or ""), now)
+        return None
+    if kind == "masssendjobfinish":
+        from bot import notice_delivery
+
+        data = event._data
+        counts = {k: _int(data.get(f)) for k, f in (("total", "TotalCount"), ("sent", "SentCount"), ("error", "ErrorCount"))}
+        notice_delivery.mass_finished(session, str(data.get("MsgID") or ""), str(data.get("Status") or ""), counts, now)
+        return None
+    # VIEW, LOCATION reports and the rest need no answer.
     return None
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None

@@ -56,6 +56,7 @@ def cancel(session: Session, kind: str, ref_id: int) -> None:
 def run_due(engine: Engine, settings: Settings, now: datetime | None = None, limit: int = 50) -> int:
     """Claim and run due jobs; returns how many completed."""
     import bot.escalation
+    import bot.notice_delivery
     import bot.survey  # noqa: F401
 
     now = now or utcnow()

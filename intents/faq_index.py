@@ -184,7 +184,7 @@ class FaqIndex:
             row = [combined[i], phrasing.get(i, 0.0), answer.get(i, 0.0)]
             if sem is not None:
                 row += [rescale(best[i]), rescale(entry_sims[i]), rescale(answer_sims[i])]
-            feats[i] = row + [topic, miss, entry_lex]
+            feats[i] = [*row, topic, miss, entry_lex]
         return combined, feats, sem
 
     def search(self, text: str, qvec: Any = None, k: int = 3) -> list[FaqHit]:

@@ -59,7 +59,15 @@ class TopicStats:
             topical.update(t for t, c in counts.items() if c >= 2 and c / size >= TOPIC_CENTRALITY)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.topical = topical
-        self.entries = BM25([" ".join(texts) for texts in phrasings]) if n else None
+        # BM25 with each whole entry as one document, kept per entry (term -> weight):
+        # only the re-ranker's few candidates are ever scored
+        bm25 = BM25([" ".join(texts) for texts in phrasings]) if n else None
+        self.entry_terms: list[dict[str, float]] = [{} for _ in range(n)]
+        if bm25 is not None:
+            for term, posting in bm25.postings.items():
+                for i, w in posting:
+                    self.entry_terms[i][term] = w
+        self._entry_bm25 = bm25
 
     def query_terms(self, text: str) -> list[tuple[str, float]]:
         """The message's terms the FAQ knows, with their weight (IDF over entries)."""
@@ -67,22 +75,20 @@ class TopicStats:
 
     def evidence(self, text: str, candidates: Sequence[int]) -> dict[int, tuple[float, float, float]]:
         """Entry index -> (topic, miss, entry_lex) for each candidate entry."""
-        terms = self.query_terms(text)
+        grams = _terms(text)
+        idf = self.idf
+        terms = [(t, idf[t] * _weight(t)) for t in grams if t in idf]
         total = sum(w for _, w in terms) or 1.0
         topic_terms = [(t, w) for t, w in terms if t in self.topical]
         topic_total = sum(w for _, w in topic_terms)
-        entry_lex: dict[int, float] = {}
-        if self.entries is not None:
-            scale = self.entries.self_score(text) or 1.0
-            raw = self.entries.scores(text)
-            entry_lex = {i: min(1.0, s / scale) for i, s in raw.items()}
+        scale = (self._entry_bm25.self_score(text) if self._entry_bm25 is not None else 0.0) or 1.0
         out: dict[int, tuple[float, float, float]] = {}
         for i in candidates:
             cent = self.centrality[i]
             vocab = self.vocab[i]
-            topic = sum(w * cent.get(t, 0.0) for t, w in terms) / total
-            miss = (
-                sum(w for t, w in topic_terms if t not in vocab) / topic_total if topic_total else 0.0
-            )
-            out[i] = (topic, miss, entry_lex.get(i, 0.0))
+            weights = self.entry_terms[i]
+            topic = sum(w * cent[t] for t, w in terms if t in cent) / total
+            miss = sum(w for t, w in topic_terms if t not in vocab) / topic_total if topic_total else 0.0
+            entry_lex = min(1.0, sum(weights[t] for t in grams if t in weights) / scale)
+            out[i] = (topic, miss, entry_lex)
         return out

@@ -119,3 +119,50 @@ def test_understander_without_semantic_tier() -> None:
     lexical = Understander(FAQ, semantic=False)
     assert lexical.understand("厨房水管漏水了 快来修").name == "repair"
     assert lexical.understand("物业费怎么交").name == "faq"
+
+
+# ---- FAQ topic words and the re-ranker ------------------------------------------------
+def test_topic_words_come_from_the_entrys_own_phrasings() -> None:
+    from intents.faq_topics import TopicStats
+
+    stats = TopicStats(
+        [["装修施工时间是几点到几点", "周末能装修吗", "装修几点可以开工"],
+         ["垃圾几点可以扔", "垃圾投放时间", "晚上十点还能扔垃圾吗"]],
+        ["工作日8:00-12:00", "早7点到晚9点"],
+    )
+    assert "装修" in stats.topical and "垃圾" in stats.topical
+    assert "十点" not in stats.topical  # one phrasing's detail, not the entry's topic
+    ev = stats.evidence("晚上十点以后还能装修吗", [0, 1])
+    topic_reno, miss_reno, _ = ev[0]
+    topic_garbage, miss_garbage, _ = ev[1]
+    assert miss_reno == 0.0 and miss_garbage > 0.5  # the rubbish entry never says 装修
+    assert topic_reno > topic_garbage
+
+
+def test_rank_weights_are_shipped_and_match_the_features() -> None:
+    from intents.faq_index import LEXICAL_RANK_FEATURES, SEMANTIC_RANK_FEATURES, load_rank_weights
+
+    w = load_rank_weights()
+    assert len(w["semantic"]) == len(SEMANTIC_RANK_FEATURES)
+    assert len(w["lexical"]) == len(LEXICAL_RANK_FEATURES)
+
+
+def test_a_borrowed_time_phrase_does_not_pull_another_topic(u: Understander) -> None:
+    got = u.understand("晚上九点以后还能装修吗")
+    assert got.name == "faq"
+    assert (got.faq_id or got.candidates[0]) == "reno-hours"
+
+
+def test_courier_tracking_number_is_not_a_ticket_number() -> None:
+    from intents.lexicon import cue_scores
+
+    assert "ticket_status" not in cue_scores("帮我查个快递单号")
+    assert "ticket_status" not in cue_scores("运单号是多少")
+    assert "ticket_status" in cue_scores("我的单号是BX001 到哪了")
+
+
+def test_a_bare_good_morning_is_small_talk() -> None:
+    from intents.lexicon import is_small_talk
+
+    assert is_small_talk("早") and is_small_talk("早啊") and is_small_talk("早~")
+    assert not is_small_talk("早点来修")
