@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlmodel import Session
 from wechatpy.messages import BaseMessage
 
-from bot import survey
+from bot import outage, survey
 from bot.events import handle_event
-from bot.handlers import Turn, bind, complaint, dispatch, repair, staff
+from bot.handlers import Turn, bind, complaint, dispatch, notice_form, notice_query, repair, staff
+from bot.handlers import outage as outage_form
 from bot.services import Services
 from intents.model import Context, Intent
 from intents.nudge import is_nudge
@@ -31,7 +32,11 @@ FORMS = {
     repair.URGENT_FOLLOWUP: repair.urgent_place,
     complaint.FORM: complaint.continue_form,
     bind.FORM: bind.continue_form,
+    notice_form.FORM: notice_form.continue_form,
+    outage_form.FORM: outage_form.continue_form,
 }
+# Intents a current outage/maintenance notice may answer before the FAQ does.
+OUTAGE_QUESTIONS = ("faq", "notice_query", "unknown", "chitchat")
 
 
 def raw_type(msg: BaseMessage) -> str:
@@ -89,7 +94,10 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
     command = parse_staff_command(text) if text and known and known.role in staff.STAFF_ROLES else None
     open_survey = survey.open_for(session, known, now) if known is not None and conv is None else None
     intent = None
-    if text is not None and command is None:
+    publish = text is not None and command is None and notice_form.is_start(text)
+    if publish:
+        intent = Intent("notice_query", 1.0)  # "发布通知" is a command, not a question
+    elif text is not None and command is None:
         context = Context(
             pending=conv.kind if conv else ("survey" if open_survey else None),
             faq_choices=tuple(conv.state.get("choices", ())) if conv and conv.kind == "faq_choice" else (),
@@ -108,6 +116,8 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
         return staff.handle_command(session, services.settings, person, command, now)
     assert intent is not None
     turn = Turn(session, services, person, text, intent, conv, now)
+    if publish:
+        return notice_form.start(turn)
     if conv is not None and conv.kind in FORMS:
         return FORMS[conv.kind](turn)
     if open_survey is not None and intent.rating is not None:
@@ -117,4 +127,10 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
     if intent.name in ("unknown", "chitchat", "complaint") and is_nudge(text) and tickets.open_for_reporter(session, person):
         # "催一下" means something only to someone waiting on a ticket.
         turn.intent = Intent("ticket_status", max(intent.confidence, 0.8), slots=intent.slots)
+    elif turn.intent.name in OUTAGE_QUESTIONS and (notice := outage.matching(session, services.settings, person, text, now)):
+        return notice_query.answer_outage(turn, notice)
+    elif (turn.intent.name == "repair" and not intent.slots.get("urgent")
+          and (notice := outage.matching(session, services.settings, person, text, now))):
+        # "家里没水了" during an announced 停水: the notice, not a ticket (unless they insist).
+        return outage_form.instead_of_ticket(turn, notice)
     return dispatch(turn)

@@ -73,6 +73,8 @@ def _merge(state: dict[str, Any], text: str, slots: dict[str, Any], asking: str 
     if slots.get("urgent"):
         state["urgent"], changed = True, True
     words = describe(text)
+    if slots.get("preferred_time"):
+        words = _FILLER.sub("", words.replace(slots["preferred_time"], " ").strip())
     if (asking == "description" or not has_words(state.get("description", ""))) and has_words(words):
         state["description"] = words if not state.get("description") else f"{state['description']} {words}"
         changed = True
