@@ -101,6 +101,7 @@ def serve(
     engine = _engine(settings)
     upgrade(engine)
     services = Services.build(settings, engine)
+    click.echo("Preparing the FAQ index (the first start on a machine embeds the FAQ: ~15 s)…")
     services.nlu.warm()
     if demo:
         with Session(engine) as session:
