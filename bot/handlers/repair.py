@@ -14,7 +14,7 @@ from intents.confirm import follow_or_new, is_yes
 from intents.urgency import urgent_kind
 from storage import conversations, houses
 from storage import tickets as store
-from storage.models import House, Ticket
+from storage.models import House, Person, Ticket
 
 FORM = "repair_form"
 URGENT_FOLLOWUP = "urgent_place"
@@ -161,7 +161,7 @@ def _create(turn: Turn, state: dict[str, Any]) -> str:
             conversations.clear(turn.session, turn.openid)
         return turn.say("urgent_created", number=ticket.number, safety=turn.say(f"safety_{kind}"), ask_place=ask_place)
     conversations.clear(turn.session, turn.openid)
-    assignee = turn.session.get(type(turn.person), ticket.assignee_id) if ticket.assignee_id else None
+    assignee = turn.session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
     return turn.say("repair_created", number=ticket.number, assignee=ticket_flow.person_label(assignee),
                     accept_minutes=settings.tickets.accept_minutes)
 
@@ -263,5 +263,5 @@ def urgent_place(turn: Turn) -> str:
     store.add_event(turn.session, ticket, "place_added", turn.person, turn.now, place)
     if ticket.assignee_id:
         ticket_flow.push_card(turn.session, turn.services.settings, ticket,
-                              turn.session.get(type(turn.person), ticket.assignee_id), prefix="【位置补充】")
+                              turn.session.get(Person, ticket.assignee_id), prefix="【位置补充】")
     return turn.say("urgent_place_added", number=ticket.number, place=place)
