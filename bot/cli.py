@@ -101,6 +101,9 @@ def serve(
     engine = _engine(settings)
     upgrade(engine)
     services = Services.build(settings, engine)
+    if not settings.push.resident_template_id and not demo:
+        click.echo("warning: [push] resident_template_id is empty: surveys and progress pushes to residents "
+                   "silent for 48 h will fail with 45015; set it (or WUYE_PUSH__RESIDENT_TEMPLATE_ID)", err=True)
     click.echo("Preparing the FAQ index (the first start on a machine embeds the FAQ: ~15 s)…")
     services.nlu.warm()
     if demo:
