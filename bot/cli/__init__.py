@@ -1,0 +1,47 @@
+"""The `wuye` command line (click), in the manner of Flask's own CLI: one group, with its
+commands in modules named for what they work on."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from bot.cli import data, faq, notices, people, run, tickets
+from bot.cli.base import Obj
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_path",
+    envvar="WUYE_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="TOML config file (default: embedded defaults; env WUYE_CONFIG).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
+@click.version_option(package_name="wuye")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+    """wuye — the property company's WeChat assistant."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    ctx.obj = Obj(config_path)
+
+
+for _module in (run, data, faq, people, tickets, notices):
+    for _name in _module.COMMANDS:
+        main.add_command(getattr(_module, _name))
+
+
+def _register_nlu() -> None:
+    from bot.cli_nlu import eval_command, nlu_command
+
+    main.add_command(nlu_command, "nlu")
+    main.add_command(eval_command, "eval")
+
+
+_register_nlu()

@@ -1,0 +1,167 @@
+"""Running wuye: the webhook, the worker, a local fake WeChat, the chat simulator."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlmodel import Session
+
+from bot.cli.base import DEFAULT_FAKE_PORT, Obj, engine_for, pass_obj
+from storage.migrate import upgrade
+
+
+@click.command()
+@click.option("--host", default=None, help="Interface to listen on (default [server] host).")
+@click.option("--port", default=None, type=int, help="Port (default [server] port).")
+@click.option(
+    "--demo", is_flag=True, help="Start a local fake WeChat API and seed a demo community."
+)
+@click.option(
+    "--fake-port",
+    default=DEFAULT_FAKE_PORT,
+    show_default=True,
+    help="Port of the demo's fake WeChat.",
+)
+@click.option("--no-worker", is_flag=True, help="Don't run the outbox worker in this process.")
+@pass_obj
+def serve(
+    obj: Obj, host: str | None, port: int | None, demo: bool, fake_port: int, no_worker: bool
+) -> None:
+    """Run the webhook (and, by default, the worker) in one process."""
+    from werkzeug.serving import make_server
+
+    from bot.app import create_app
+    from bot.demo import seed_demo
+    from bot.services import Services
+    from bot.worker import Worker
+
+    settings = obj.settings
+    fake = None
+    if demo:
+        from bot.fake_wechat import FakeWeChat
+
+        fake = FakeWeChat(
+            port=fake_port, appid=settings.wechat.appid, secret=settings.wechat.secret
+        )
+        fake.start()
+        settings.wechat.api_base = fake.url
+    engine = engine_for(settings)
+    upgrade(engine)
+    services = Services.build(settings, engine)
+    if not settings.push.resident_template_id and not demo:
+        click.echo(
+            "warning: [push] resident_template_id is empty: surveys and progress pushes to residents "
+            "silent for 48 h will fail with 45015; set it (or WUYE_PUSH__RESIDENT_TEMPLATE_ID)",
+            err=True,
+        )
+    click.echo("Preparing the FAQ index (the first start on a machine embeds the FAQ: ~15 s)…")
+    services.nlu.warm()
+    if demo:
+        with Session(engine) as session:
+            seed_demo(session)
+    if settings.server.embedded_worker and not no_worker:
+        Worker(settings, engine).start_background()
+    app = create_app(services=services)
+    host = host or settings.server.host
+    port = port or settings.server.port
+    server = make_server(host, port, app, threaded=True)
+    url = f"http://{host}:{server.server_port}/wechat"
+    click.echo(
+        f"wuye is listening on {url} (config: {settings.source}, database: {settings.database.url})"
+    )
+    if fake is not None:
+        click.echo(
+            f"Demo: fake WeChat API on {fake.url} (calls: {fake.url}/_fake/calls).\n"
+            "Next, in another terminal, talk to it as a resident:\n"
+            "    make chat            # or: .venv/bin/wuye chat --as demo-resident-1\n"
+            "Try: 物业费怎么交 / 3栋2单元501 厨房水管漏水 / 转人工.  Ctrl-C stops everything."
+        )
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if fake is not None:
+            fake.stop()
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@pass_obj
+def worker(obj: Obj, once: bool) -> None:
+    """Run the worker alone (several may share one PostgreSQL)."""
+    from bot.worker import Worker
+
+    engine = engine_for(obj.settings)
+    upgrade(engine)
+    w = Worker(obj.settings, engine)
+    if once:
+        stats = w.drain()
+        click.echo(
+            f"claimed {stats.claimed}, sent {stats.sent}, retry later {stats.retried}, dead {stats.dead}"
+        )
+        return
+    click.echo(
+        f"wuye worker polling every {obj.settings.worker.poll_seconds}s ({obj.settings.database.url})"
+    )
+    w.run_forever()
+
+
+@click.command("fake-wechat")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=DEFAULT_FAKE_PORT, show_default=True)
+@pass_obj
+def fake_wechat(obj: Obj, host: str, port: int) -> None:
+    """Run a fake WeChat API that records every call (point [wechat] api_base at it)."""
+    from bot.fake_wechat import run
+
+    run(host, port, obj.settings.wechat.appid, obj.settings.wechat.secret)
+
+
+@click.command()
+@click.option(
+    "--as", "openid", default="demo-resident-1", show_default=True, help="Who you are (openid)."
+)
+@click.option("--url", default=None, help="Webhook URL (default: from [server]).")
+@click.option(
+    "--fake",
+    "fake_url",
+    default=None,
+    help=f"Fake WeChat to show pushes from (default: [wechat] api_base, or port {DEFAULT_FAKE_PORT}).",
+)
+@pass_obj
+def chat(obj: Obj, openid: str, url: str | None, fake_url: str | None) -> None:
+    """Talk to a running server from the terminal, exactly as WeChat would."""
+    from bot.chat import run_chat
+
+    s = obj.settings
+    url = url or f"http://{s.server.host}:{s.server.port}/wechat"
+    if fake_url is None:
+        base = s.wechat.api_base
+        fake_url = (
+            base
+            if "127.0.0.1" in base or "localhost" in base
+            else f"http://127.0.0.1:{DEFAULT_FAKE_PORT}"
+        )
+    run_chat(s, openid, url, fake_url)
+
+
+@click.command("config")
+@pass_obj
+def show_config(obj: Obj) -> None:
+    """Validate the configuration and print it (secrets masked)."""
+    data = obj.settings.model_dump()
+    for section, values in data.items():
+        if not isinstance(values, dict):
+            continue
+        click.echo(f"[{section}]")
+        for key, value in values.items():
+            if key in ("secret", "encoding_aes_key", "token") and value:
+                value = value[:3] + "…"
+            click.echo(f"{key} = {value!r}")
+    click.echo(f"# source: {obj.settings.source}")
+
+
+COMMANDS = ["serve", "worker", "fake_wechat", "chat", "show_config"]
