@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli_nlu import eval_command, nlu_command
+from bot.cli.nlu import eval_command, nlu_command
 from intents.evaluate import evaluate, format_report
 from intents.faq import load_faq_toml
 

@@ -7,7 +7,7 @@ import logging
 
 import click
 
-from bot.cli import data, faq, notices, people, run, tickets
+from bot.cli import data, faq, nlu, notices, people, run, tickets
 from bot.cli.base import Obj
 
 
@@ -35,13 +35,5 @@ def main(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
 for _module in (run, data, faq, people, tickets, notices):
     for _name in _module.COMMANDS:
         main.add_command(getattr(_module, _name))
-
-
-def _register_nlu() -> None:
-    from bot.cli_nlu import eval_command, nlu_command
-
-    main.add_command(nlu_command, "nlu")
-    main.add_command(eval_command, "eval")
-
-
-_register_nlu()
+main.add_command(nlu.nlu_command, "nlu")
+main.add_command(nlu.eval_command, "eval")
