@@ -45,7 +45,7 @@ def test_signed_messages_of_any_shape_never_500(client, wechat, engine, fields) 
     with Session(engine) as s:
         after = s.execute(select(func.count()).select_from(InboundMessage)).scalar_one()
     # A refused request stores nothing; an accepted one at most its own row.
-    assert after - before == (0 if res.status_code == 400 else after - before) and after - before <= 1
+    assert after - before <= (0 if res.status_code == 400 else 1)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
