@@ -24,7 +24,7 @@ EXAMPLE_INTENTS: tuple[str, ...] = (
 LEXICAL_FEATURES: tuple[str, ...] = (
     *(f"cue:{i}" for i in CUE_INTENTS),
     "small_talk", "question", "policy", "denied",
-    "faq:lexical", "faq:lexical_gap", "faq:known_fraction",
+    "faq:lexical", "faq:lexical_gap", "faq:known_fraction", "domain",
     "len:log_cjk", "len:no_cjk", "slot:address", "slot:phone", "bias",
 )
 SEMANTIC_FEATURES: tuple[str, ...] = (
@@ -49,6 +49,7 @@ class Evidence:
     cjk: int
     has_address: bool
     has_phone: bool
+    domain: int = 0  # property-service words named (intents/lexicon.py DOMAIN)
     examples: dict[str, float] = field(default_factory=dict)
     semantic_used: bool = False
 
@@ -61,6 +62,7 @@ def lexical_vector(ev: Evidence) -> list[float]:
         *(min(ev.cues.get(i, 0.0), 3.0) for i in CUE_INTENTS),
         float(ev.small_talk), float(ev.question), float(ev.policy), float(bool(ev.denied)),
         top_lex, top_lex - second_lex, ev.known_fraction,
+        min(ev.domain, 3) / 3,
         math.log1p(ev.cjk), float(ev.cjk == 0), float(ev.has_address), float(ev.has_phone), 1.0,
     ]
 

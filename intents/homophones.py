@@ -32,6 +32,14 @@ DOMAIN_WORDS: tuple[str, ...] = (
     "收费", "多少钱", "坏了", "不亮", "失灵", "漏雨", "反水", "返水", "异味", "冒烟",
 )
 
+# Real words that sound like a domain word: typed on purpose, never a typo
+# ("过保修期了没", "水果店", "房客", "表演", "认真负责"). Kept as written.
+REAL_WORDS: tuple[str, ...] = (
+    "保修", "保修期", "师父", "认真", "表演", "不良", "水果", "克服", "灯光", "精度", "一味",
+    "意味", "深水", "一站", "取笑", "燃起", "腔调", "重物", "开馆", "副手", "宝洁", "房客",
+    "专修", "人证", "车尾", "经度", "机修",
+)
+
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _MAX_READINGS = 16  # a window whose readings multiply past this is skipped, not guessed
 # Function characters are typed far too often to be anybody's typo; a window whose
@@ -55,10 +63,13 @@ def _readings(ch: str) -> tuple[str, ...]:
 
 
 class HomophoneFixer:
-    def __init__(self, words: Iterable[str] = DOMAIN_WORDS) -> None:
+    def __init__(self, words: Iterable[str] = DOMAIN_WORDS, keep: Iterable[str] = REAL_WORDS) -> None:
         self.words: set[str] = set()
         self._by_sound: dict[tuple[str, ...], str] = {}
         self.add(words)
+        # kept as typed (an exact word wins over a guessed one), never a target
+        self.words.update(w for w in keep if 2 <= len(w) <= 4)
+        self._lengths = sorted({len(k) for k in self._by_sound} | {len(w) for w in self.words}, reverse=True)
 
     def add(self, words: Iterable[str]) -> None:
         for w in words:

@@ -1,6 +1,7 @@
 """Fit the intent classifier's weights: `python -m intents.train --data ../shared/nlu`.
 
-Training data: labelled resident messages (the dev set), our own FAQ paraphrases
+Training data: labelled resident messages (the dev set and our own harder ones,
+intents/data/tune_intents.jsonl), our own FAQ paraphrases
 (intents/data/tune_faq.jsonl) and the intent examples (each read with itself left
 out of the neighbours). Prints k-fold cross-validated accuracy, the honest estimate
 for messages the model never saw, then writes intents/data/intent_model.json.
@@ -41,6 +42,10 @@ def build_rows(u: Understander, data_dir: Path) -> list[tuple[str, str, list[flo
     out = []
     sources: list[tuple[str, str, str, str | None]] = []
     for text, label in _read_jsonl(data_dir / "dev_intents.jsonl"):
+        sources.append((text, label, "dev", None))
+    # our own harder, more varied messages over every intent (look-alikes included)
+    own = resources.files("intents.data").joinpath("tune_intents.jsonl")
+    for text, label in _read_jsonl(Path(str(own))):
         sources.append((text, label, "dev", None))
     tune = resources.files("intents.data").joinpath("tune_faq.jsonl")
     for text, label in _read_jsonl(Path(str(tune))):

@@ -24,7 +24,7 @@ from intents.faq import FaqEntry
 from intents.faq_index import FaqIndex
 from intents.features import Evidence, lexical_vector, semantic_vector
 from intents.homophones import HomophoneFixer
-from intents.lexicon import POLICY, QUESTION, cue_scores, is_small_talk, negated_intents
+from intents.lexicon import DOMAIN, POLICY, QUESTION, cue_scores, is_small_talk, negated_intents
 from intents.model import Context, Intent
 from intents.normalize import cjk_count, normalize
 from intents.semantic import Encoder, semantic_enabled
@@ -119,6 +119,7 @@ class Understander:
             cjk=cjk_count(clean),
             has_address=any(slots[k] for k in ("building", "unit", "room")),
             has_phone=slots["phone"] is not None,
+            domain=len(DOMAIN.findall(clean)),
         )
         want = semantic if semantic is not None else (
             self.encoder is not None and self._lexical_proba(ev)[1] < DECISIVE_PROBABILITY

@@ -38,10 +38,56 @@ def test_pinyin_typos_are_repaired(typed: str, meant: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["需要提前预约电梯吗", "水表一般什么时候抄", "听说要开业主大会", "修得挺快的", "保洁阿姨拖完地楼梯全是水"]
+    "text",
+    [
+        "需要提前预约电梯吗", "水表一般什么时候抄", "听说要开业主大会", "修得挺快的", "保洁阿姨拖完地楼梯全是水",
+        # real words that sound like domain words (保修/报修, 房客/访客, 水果/水管, 认真/认证)
+        "过保修期了没", "房客要登记吗", "楼下水果店", "师傅很认真",
+    ],
 )
 def test_ordinary_words_are_not_corrected(text: str) -> None:
     assert HomophoneFixer().fix(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("想把那堵墙打通 可以不", True),  # clause-final 不
+        ("晚上还能装修不", True),
+        ("上周反映的事有结果没", True),  # clause-final 没
+        ("拆下来的砖头堆哪", True),  # 哪 at the end
+        ("同意不同意", True),  # two-character A-not-A
+        ("保洁一个礼拜来几次", True),  # 几 + measure word
+        ("卫生间水龙头一直滴水", False),
+        ("好几天没人来了", False),
+        ("水还没", False),
+    ],
+)
+def test_question_forms(text: str, question: bool) -> None:
+    from intents.lexicon import QUESTION
+
+    assert bool(QUESTION.search(text)) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "present"),
+    [
+        ("换灯泡要收人工费吗", "human", False),  # 人工费 is a charge, not a person
+        ("转人工", "human", True),
+        ("找个人跟我说", "human", True),
+        ("帮我叫个滴滴去火车站", "repair", False),  # 滴滴 the taxi app
+        ("厨房水龙头一直滴答滴答", "repair", True),
+        ("那堵墙能打掉吗", "repair", False),  # 堵 as the measure word of a wall
+        ("下水道堵了", "repair", True),
+        ("说好今天上午来的 人呢", "ticket_status", True),
+        ("我那个投诉不要了", "complaint", False),  # the withdrawn ticket is not a new complaint
+        ("顺丰单号sf123456", "complaint", False),  # 12345 inside a longer number
+    ],
+)
+def test_cue_words_in_compounds(text: str, intent: str, present: bool) -> None:
+    from intents.lexicon import cue_scores
+
+    assert (intent in cue_scores(text)) is present
 
 
 @pytest.mark.parametrize(
