@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from intents.faq import FaqEntry
 from intents.faq_topics import TopicStats
 from intents.lexical import BM25
@@ -65,6 +67,17 @@ def load_rank_weights() -> dict[str, list[float]]:
     return out
 
 
+def _nonzero(values: np.ndarray) -> dict[int, float]:
+    idx = np.flatnonzero(values)
+    return dict(zip(idx.tolist(), values[idx].tolist(), strict=True))
+
+
+def _top(values: np.ndarray, k: int) -> list[int]:
+    """Indices of the k largest values, best first; ties go to the lower index."""
+    part = np.argpartition(-values, k - 1)[:k]
+    return sorted(part.tolist(), key=lambda i: (-values[i], i))
+
+
 def rescale(cos: float) -> float:
     return max(0.0, (cos - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR))
 
@@ -103,6 +116,12 @@ class FaqIndex:
             per_entry.append(mine)
         answers = [prepare(e.answer) for e in self.entries]
         self.phrasings = BM25(docs)
+        # an entry's phrasings are consecutive documents: the first of each, for reduceat
+        starts = [0] * len(self.entries)
+        for doc in range(len(self.doc_entry) - 1, -1, -1):
+            starts[self.doc_entry[doc]] = doc
+        self._entry_starts = np.asarray(starts, dtype=np.intp)
+        self._doc_entry_np = np.asarray(self.doc_entry, dtype=np.intp)
         self.answers = BM25(answers)
         self.topics = TopicStats(per_entry, answers)
         self._doc_vecs: Any = None
@@ -119,18 +138,29 @@ class FaqIndex:
             [e.question + "；" + "；".join(e.alternates) for e in self.entries]
         )
 
+    def lexical_arrays(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per entry: best phrasing match (0..1) and answer match (0..1), 0 where no term is shared."""
+        n = len(self.entries)
+        if not n:
+            return np.zeros(0), np.zeros(0)
+        scale = self.phrasings.self_score(text) or 1.0
+        per_doc = self.phrasings.scores_array(text)
+        # only the documents sharing a term: their entries, in order, and the best per entry
+        docs = np.flatnonzero(per_doc)
+        phrasing = np.zeros(n)
+        if docs.size:
+            owners = self._doc_entry_np[docs]
+            first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            best = np.maximum.reduceat(per_doc[docs], first)
+            phrasing[owners[first]] = np.minimum(1.0, best / scale)
+        ascale = self.answers.self_score(text) or 1.0
+        answer = np.minimum(1.0, self.answers.scores_array(text) / ascale)
+        return phrasing, answer
+
     def lexical_parts(self, text: str) -> tuple[dict[int, float], dict[int, float]]:
         """Entry index -> best phrasing match (0..1), and -> answer match (0..1)."""
-        phrasing: dict[int, float] = {}
-        scale = self.phrasings.self_score(text) or 1.0
-        for doc, s in self.phrasings.scores(text).items():
-            i = self.doc_entry[doc]
-            v = min(1.0, s / scale)
-            if v > phrasing.get(i, 0.0):
-                phrasing[i] = v
-        ascale = self.answers.self_score(text) or 1.0
-        answer = {i: min(1.0, s / ascale) for i, s in self.answers.scores(text).items()}
-        return phrasing, answer
+        phrasing, answer = self.lexical_arrays(text)
+        return _nonzero(phrasing), _nonzero(answer)
 
     def lexical_scores(self, text: str) -> dict[int, float]:
         """Entry index -> lexical match (0..~1.15); entries sharing no term are absent."""
@@ -143,11 +173,8 @@ class FaqIndex:
     def semantic_parts(self, qvec: Any) -> tuple[list[float], list[float], list[float]]:
         """Per entry: best phrasing cosine, whole-entry cosine, answer cosine."""
         self.ensure_vectors()
-        sims = self._doc_vecs @ qvec
-        best = [-1.0] * len(self.entries)
-        for doc, s in enumerate(sims.tolist()):
-            i = self.doc_entry[doc]
-            best[i] = max(best[i], s)
+        sims = np.asarray(self._doc_vecs @ qvec, dtype=np.float64)
+        best = np.maximum.reduceat(sims, self._entry_starts).tolist()
         return best, (self._entry_vecs @ qvec).tolist(), (self._answer_vecs @ qvec).tolist()
 
     def semantic_scores(self, qvec: Any) -> list[float]:
@@ -162,10 +189,8 @@ class FaqIndex:
 
         Returns (combined, features per pooled entry, semantic scores or None).
         """
-        phrasing, answer = self.lexical_parts(text)
-        lex = dict(phrasing)
-        for i, s in answer.items():
-            lex[i] = lex.get(i, 0.0) + ANSWER_WEIGHT * s
+        phrasing, answer = self.lexical_arrays(text)
+        lex = phrasing + ANSWER_WEIGHT * answer
         sem: list[float] | None = None
         if qvec is not None and self.encoder is not None:
             best, entry_sims, answer_sims = self.semantic_parts(qvec)
@@ -173,15 +198,19 @@ class FaqIndex:
                 rescale((b + ENTRY_WEIGHT * e) / (1 + ENTRY_WEIGHT)) + ANSWER_WEIGHT * rescale(a)
                 for b, a, e in zip(best, answer_sims, entry_sims, strict=True)
             ]
-            combined = {i: LEXICAL_WEIGHT * lex.get(i, 0.0) + SEMANTIC_WEIGHT * s for i, s in enumerate(sem)}
+            lex_list = lex.tolist()
+            combined = {i: LEXICAL_WEIGHT * lex_list[i] + SEMANTIC_WEIGHT * s for i, s in enumerate(sem)}
+            pool = heapq.nlargest(RERANK_POOL, combined, key=combined.__getitem__)
         else:
-            combined = lex or {0: 0.0}
-        pool = heapq.nlargest(RERANK_POOL, combined, key=combined.__getitem__)
+            combined = _nonzero(lex) or {0: 0.0}
+            pool = _top(lex, RERANK_POOL) if len(combined) > RERANK_POOL else sorted(
+                combined, key=combined.__getitem__, reverse=True
+            )
         topics = self.topics.evidence(text, pool)
         feats: dict[int, list[float]] = {}
         for i in pool:
             topic, miss, entry_lex = topics[i]
-            row = [combined[i], phrasing.get(i, 0.0), answer.get(i, 0.0)]
+            row = [combined[i], float(phrasing[i]), float(answer[i])]
             if sem is not None:
                 row += [rescale(best[i]), rescale(entry_sims[i]), rescale(answer_sims[i])]
             feats[i] = [*row, topic, miss, entry_lex]

@@ -212,3 +212,69 @@ def test_a_bare_good_morning_is_small_talk() -> None:
 
     assert is_small_talk("早") and is_small_talk("早啊") and is_small_talk("早~")
     assert not is_small_talk("早点来修")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "present"),
+    [
+        # tone alone: staff manner, things got better, effort thanked
+        ("前台说话太冲了 问两句就不耐烦", "complaint", True),
+        ("门卫老是冲业主吼", "complaint", True),
+        ("楼道干净多了 保洁阿姨们辛苦了", "praise", True),
+        ("昨天报的今天就修好了 效率真高", "praise", True),
+        ("好嘞 辛苦辛苦", "praise", False),
+        # a home linked or a household member added without the word 绑定
+        ("小程序里怎么关联我家房号", "bind", True),
+        ("帮我老公也加进来 他也住这", "bind", True),
+        ("房号填错了 能改吗", "bind", True),
+        ("快递能放物业那吗", "bind", False),
+        # a message sent by mistake is withdrawn
+        ("刚才是孩子乱发的 不用理", "cancel_ticket", True),
+    ],
+)
+def test_cues_told_by_tone_and_without_keywords(text: str, intent: str, present: bool) -> None:
+    from intents.lexicon import cue_scores
+
+    assert (intent in cue_scores(text)) is present
+
+
+def test_compliments_to_the_bot_are_small_talk() -> None:
+    from intents.lexicon import is_small_talk
+
+    assert is_small_talk("哈哈 你反应挺快")
+    assert is_small_talk("辛苦辛苦 没别的事了")
+    assert not is_small_talk("你们修得挺快")
+
+
+def test_vectorised_bm25_matches_the_posting_walk() -> None:
+    from intents.lexical import BM25
+
+    docs = ["物业费怎么交", "门禁卡丢了怎么办", "装修押金多少", "停车月卡多少钱", "物业电话是多少"]
+    bm = BM25(docs)
+    for query in ("物业费多少钱", "门卡丢了", "没有关系的话", ""):
+        dense = bm.scores_array(query)
+        walked = bm.scores(query)
+        assert set(int(i) for i in dense.nonzero()[0]) == set(walked)
+        for i, s in walked.items():
+            assert dense[i] == pytest.approx(s)
+
+
+def test_lexical_parts_take_each_entrys_best_phrasing() -> None:
+    from intents.faq_index import FaqIndex
+
+    faq = [
+        FaqEntry(id="a", category="x", question="物业费怎么交", answer="微信缴费", alternates=("在哪交物业费",)),
+        FaqEntry(id="b", category="x", question="门禁卡丢了怎么办", answer="到服务中心补办", alternates=()),
+        FaqEntry(id="c", category="x", question="装修押金多少", answer="两千元", alternates=("押金怎么退", "押金什么时候退")),
+    ]
+    index = FaqIndex(faq, lambda t: t, rank_weights={})
+    phrasing, _answer = index.lexical_parts("押金什么时候退")
+    assert max(phrasing, key=phrasing.__getitem__) == 2
+    assert 1 not in phrasing
+    walked = {}
+    scale = index.phrasings.self_score("押金什么时候退")
+    for doc, s in index.phrasings.scores("押金什么时候退").items():
+        i = index.doc_entry[doc]
+        walked[i] = max(walked.get(i, 0.0), min(1.0, s / scale))
+    assert phrasing == pytest.approx(walked)
+    assert index.search("押金什么时候退")[0].faq_id == "c"
