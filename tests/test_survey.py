@@ -294,3 +294,32 @@ def test_report_figures_match_hand_computed_values(engine, settings) -> None:  #
     assert by_cat["水电"].satisfaction_rate == round(2 / 3, 3)
     text = report.format_table(rows)
     assert "TOTAL" in text and "80%" in text and "1/1" in text
+
+
+def test_report_command_writes_table_csv_and_weekly_chart(engine, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    t0 = utcnow() - timedelta(days=20)
+    with Session(engine) as s:
+        for i in range(6):
+            t = Ticket(number=f"BX2611010{i:03d}", kind="repair", category="水电", building="3",
+                       created_at=t0 + timedelta(days=3 * i), accepted_at=t0 + timedelta(days=3 * i, minutes=15),
+                       done_at=t0 + timedelta(days=3 * i, hours=3), status="done")
+            s.add(t)
+            s.flush()
+            s.add(Survey(ticket_id=t.id, due_at=t0, sent_at=t0, rating=3 + i % 3, status="answered"))
+        s.commit()
+    url = engine.url.render_as_string(hide_password=False)
+    csv_path, png = tmp_path / "r.csv", tmp_path / "trend.png"
+    res = CliRunner().invoke(main, ["report", "--by", "week", "--csv", str(csv_path), "--chart", str(png)],
+                             env={"WUYE_DATABASE__URL": url})
+    assert res.exit_code == 0, res.output
+    assert "TOTAL" in res.output and "avg score" in res.output
+    rows = csv_path.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("group,opened,done") and rows[-1].startswith("TOTAL,6,6")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    bad = CliRunner().invoke(main, ["report", "--from", "2026-12-01", "--to", "2026-11-01"],
+                             env={"WUYE_DATABASE__URL": url})
+    assert bad.exit_code == 2 and "before --from" in bad.output
