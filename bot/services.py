@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from wechatpy.crypto import WeChatCrypto
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.nlu import NluService
 from storage.db import make_engine
+from storage.migrate import current_revision, head_revision
 
 
 @dataclass
@@ -25,6 +26,13 @@ class Services:
         w = settings.wechat
         crypto = WeChatCrypto(w.token, w.encoding_aes_key, w.appid) if w.encoding_aes_key else None
         engine = engine or make_engine(settings.database.url, settings.database.echo)
+        current, head = current_revision(engine), head_revision(engine)
+        if current != head:
+            # gunicorn workers don't migrate (several at once would race); say what to run.
+            raise ConfigError(
+                f"database {engine.url.render_as_string(hide_password=True)} is at schema revision "
+                f"{current or 'none'}, this code needs {head}; run `wuye db upgrade` first"
+            )
         return cls(
             settings=settings,
             engine=engine,

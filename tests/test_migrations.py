@@ -23,3 +23,14 @@ def test_downgrade_to_base_and_up_again(engine) -> None:  # type: ignore[no-unty
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     upgrade(engine)
     assert {"people", "outbox", "inbound_messages", "faq_items"} <= set(inspect(engine).get_table_names())
+
+
+def test_app_on_an_unmigrated_database_says_what_to_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from bot.app import create_app
+    from bot.config import ConfigError, load_settings
+
+    settings = load_settings(environ={"WUYE_DATABASE__URL": f"sqlite:///{tmp_path / 'new.db'}"})
+    with pytest.raises(ConfigError, match="run `wuye db upgrade` first"):
+        create_app(settings)
