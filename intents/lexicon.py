@@ -119,6 +119,12 @@ CUES: dict[str, tuple[Cue, ...]] = {
              r"我的(?:报修|维修|工单|投诉)", 0.6),
             # a promised visit that has not happened: "说好上午来的 人呢", "约好三点到 还来不来"
             (r"(?:说好|约好|讲好|答应|约的|说的|约了|不是说|说了)(?:了|的)?.{0,16}(?:来|到|上门|过来)", 0.9),
+            # a ticket pointed at: "这个单子", or a ticket-like code (two letters and 9-12
+            # digits, glued to the Chinese around it: "WY2411020003这个单子") in a message
+            # that is not about a parcel (顺丰/快递 numbers look the same)
+            (r"(?:这个|那个|这张|那张|我的|我那个)单子|"
+             r"^(?!.*(?:快递|顺丰|京东|物流|韵达|圆通|中通|申通|邮政|EMS|运单|包裹)).*?"
+             r"(?<![A-Za-z])[A-Za-z]{2}\d{9,12}(?!\d)", 0.9),
             # nothing heard since: "没下文", "没动静", "帮我问问"
             (r"没(?:有)?(?:下文|动静|消息|回音|回复|人回)|石沉大海|帮我(?:问问|问一下|催)", 0.9),
         ]
@@ -139,7 +145,10 @@ CUES: dict[str, tuple[Cue, ...]] = {
             (r"通知|公告|公示|告示", 1.4),
             (r"停水|停电|停气|断水|断电|停用|检修|限电|演练|消杀|打药", 0.8),
             # hearsay to be confirmed: "听说明天停电", "据说要换物业 是真的吗"
-            (r"听说|据说|是真的吗|是不是真的", 0.6),
+            (r"听(?:[^\s，。,]{0,6}?)说|据说|是真的吗|是不是真的", 0.6),
+            # hearsay about a coming change ("听邻居说要换水表", "群里说要涨物业费"): an
+            # announcement to confirm, not a policy question
+            (r"(?:听[^\s，。,]{0,6}?说|据说|说是|群里(?:都)?(?:在)?说).{0,10}?要(?:换|改|涨|装|拆|停|调|上|搞|建|修|收)", 0.6),
             # a dated event's hours: "今天电梯保养到几点结束", "明天几点恢复"
             (r"(?:今天|明天|后天|这周|下周|周[一二三四五六日末]|礼拜[一二三四五六天]).{0,10}(?:结束|恢复|开始)|业主大会", 0.6),
             (r"最近|最新|这周|本周|下周|明天|今天|有没有|吗|安排|哪天|几号|哪几天", 0.2),
@@ -244,6 +253,19 @@ CANCELLED_TICKET = re.compile(
 )
 
 
+# A permission question about the resident's own conduct, asked at the end of the
+# message: "带狗出去不牵绳行不行", "鞋架放楼道里可以吗", "…算违规吗". A fault or nuisance
+# word inside it ("不牵绳", "放楼道") describes what the resident means to do, not a
+# grievance, so the complaint cues count for half. Not when the message addresses the
+# staff ("你们师傅到底行不行", "管一下行不行": a challenge or a demand, i.e. a complaint).
+PERMISSION_QUESTION = re.compile(
+    r"(?:行不行|可不可以|可以不可以|让不让|允不允许|准不准|行吗|可以吗|允许吗|违规吗|算违规不)"
+    r"[吧啊呀呢吗]?[?？。!！\s]*$"
+)
+ADDRESSES_STAFF = re.compile(r"你们|物业|管家|保安|师傅|管一下|管管|处理一下")
+PERMISSION_COMPLAINT_SHARE = 0.5
+
+
 def cue_scores(text: str) -> dict[str, float]:
     scores: dict[str, float] = {}
     withdrawn = CANCELLED_TICKET.sub("单", text)
@@ -252,6 +274,8 @@ def cue_scores(text: str) -> dict[str, float]:
         total = sum(w for pattern, w in cues if pattern.search(t))
         if total:
             scores[intent] = total
+    if "complaint" in scores and PERMISSION_QUESTION.search(text) and not ADDRESSES_STAFF.search(text):
+        scores["complaint"] *= PERMISSION_COMPLAINT_SHARE
     return scores
 
 

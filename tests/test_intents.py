@@ -278,3 +278,36 @@ def test_lexical_parts_take_each_entrys_best_phrasing() -> None:
         walked[i] = max(walked.get(i, 0.0), min(1.0, s / scale))
     assert phrasing == pytest.approx(walked)
     assert index.search("押金什么时候退")[0].faq_id == "c"
+
+
+def test_round5_cues_ticket_code_hearsay_permission() -> None:
+    from intents.lexicon import cue_scores
+
+    # a ticket-like code glued to Chinese points at a ticket; a parcel number does not
+    assert cue_scores("WY2411020003这个单子")["ticket_status"] > 0.8
+    assert cue_scores("顺丰单号SF1234567890到哪了").get("ticket_status", 0.0) < 1.5
+    # hearsay about a coming change is something to confirm against the notices
+    assert cue_scores("听邻居说要换水表")["notice_query"] >= 1.2
+    # a permission question about one's own conduct halves the complaint cues;
+    # the same form aimed at the staff does not
+    own = cue_scores("带狗出去不牵绳行不行").get("complaint", 0.0)
+    plain = cue_scores("带狗出去不牵绳").get("complaint", 0.0)
+    aimed = cue_scores("你们师傅到底行不行 修了三次还是坏的").get("complaint", 0.0)
+    assert plain > 0 and own == pytest.approx(plain / 2)
+    assert aimed >= cue_scores("修了三次还是坏的").get("complaint", 0.0)
+
+
+def test_faq_rescue_asks_but_never_for_a_nudge() -> None:
+    from intents.features import Evidence
+    from intents.understander import FAQ_RESCUE_RATIO
+
+    def ev(text: str, question: bool) -> Evidence:
+        return Evidence(text=text, cues={}, denied=set(), small_talk=False, question=question, policy=False,
+                        faq_hits=[], known_fraction=0.0, cjk=len(text), has_address=False, has_phone=False,
+                        semantic_used=True)
+
+    torn = {"faq": FAQ_RESCUE_RATIO * 0.4 + 0.01, "unknown": 0.4}
+    assert Understander._faq_rescue(ev("旧冰箱怎么处理", True), torn)
+    assert not Understander._faq_rescue(ev("旧冰箱怎么处理", True), {"faq": 0.1, "unknown": 0.4})
+    assert not Understander._faq_rescue(ev("旧冰箱放门口", False), torn)
+    assert not Understander._faq_rescue(ev("还要等多久", True), torn)
