@@ -124,7 +124,10 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
         return _survey_answer(turn, open_survey)
     if is_reopen(text) and (done := survey.recently_done(session, services.settings, person, now)):
         return survey.reopen(session, services.settings, done, person, text, now)
-    if intent.name in ("unknown", "chitchat", "complaint") and is_nudge(text) and tickets.open_for_reporter(session, person):
+    if intent.name in ("unknown", "chitchat") and intent.slots.get("ticket_no") and not is_nudge(text):
+        # A bare ticket number: the resident wants to know how it stands.
+        turn.intent = Intent("ticket_status", max(intent.confidence, 0.8), slots=intent.slots)
+    elif intent.name in ("unknown", "chitchat", "complaint") and is_nudge(text) and tickets.open_for_reporter(session, person):
         # "催一下" means something only to someone waiting on a ticket.
         turn.intent = Intent("ticket_status", max(intent.confidence, 0.8), slots=intent.slots)
     elif turn.intent.name in OUTAGE_QUESTIONS and (notice := outage.matching(session, services.settings, person, text, now)):

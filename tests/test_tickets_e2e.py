@@ -380,3 +380,13 @@ def test_transfer_to_a_colleague_and_ticket_cli(town: Community) -> None:
     assert number in listed.output and "1 ticket(s)" in listed.output
     missing = CliRunner().invoke(main, ["tickets", "show", "BX0000000000"], env={"WUYE_DATABASE__URL": url})
     assert missing.exit_code == 1 and "no ticket" in missing.output
+
+
+def test_a_bare_ticket_number_shows_its_status_and_a_lift_defaults_to_the_own_building(town: Community) -> None:
+    reply = town.say("o-li", "电梯又坏了，按钮没反应")  # 李强 lives in 5栋
+    assert "请确认" in reply and "5栋电梯" in reply
+    number = number_in(town.say("o-li", "确认"))
+    status = town.say("o-li", number)
+    assert number in status and "待接单" in status and "刘明" in status
+    assert "没有找到" in town.say("o-wang", number)  # not theirs
+    assert "没有找到" in town.say("o-li", "BX0000000001")

@@ -95,8 +95,15 @@ def _new_state(turn: Turn) -> dict[str, Any]:
 
 
 def _resolve_home(turn: Turn, state: dict[str, Any]) -> None:
-    """Default to the resident's bound home when they name no place."""
-    if state.get("room") or state.get("area") == "common":
+    """Default to the resident's bound home when they name no place, and to their own building
+    for a lift or corridor (shown in the confirmation, so they can correct it)."""
+    if state.get("room"):
+        return
+    if state.get("area") == "common":
+        if not state.get("building") and _PER_BUILDING.search(state.get("place_key") or "") and turn.person.house_id:
+            house = turn.session.get(House, turn.person.house_id)
+            if house is not None:
+                state["building"] = house.building
         return
     if turn.person.house_id:
         house = turn.session.get(House, turn.person.house_id)

@@ -16,7 +16,31 @@ def _pick(turn: Turn, open_: list[Ticket]) -> Ticket | None:
     return open_[0] if open_ else None
 
 
+def _one(turn: Turn, number: str) -> str:
+    """The status of one ticket the person reported, follows, or (staff) works on."""
+    ticket = store.by_number(turn.session, number)
+    related = ticket is not None and (
+        ticket.reporter_id == turn.person.id
+        or turn.person.role in ("staff", "supervisor", "manager")
+        or any(p.id == turn.person.id for p in store.followers(turn.session, ticket))
+    )
+    if ticket is None or not related:
+        return turn.say("status_unknown_number", number=number)
+    assignee = turn.session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+    line = turn.say(
+        "status_line", number=ticket.number,
+        category=ticket.category if ticket.kind == "repair" else ticket_flow.KIND_LABEL[ticket.kind],
+        status=ticket_flow.STATUS_LABEL.get(ticket.status, ticket.status),
+        assignee=ticket_flow.person_label(assignee) if assignee else "待分配",
+        waited=ticket_flow.duration_label(turn.now - ticket_flow.aware(ticket.created_at)),  # type: ignore[operator]
+    )
+    return line
+
+
 def handle(turn: Turn) -> str | None:
+    number = turn.intent.slots.get("ticket_no")
+    if number and not is_nudge(turn.text):
+        return _one(turn, number)
     open_ = store.open_for_reporter(turn.session, turn.person)
     if not open_:
         return turn.say("status_none")
