@@ -30,7 +30,7 @@ LEXICAL_FEATURES: tuple[str, ...] = (
 SEMANTIC_FEATURES: tuple[str, ...] = (
     "faq:semantic", "faq:combined", "faq:semantic_gap",
     *(f"ex:{i}" for i in EXAMPLE_INTENTS),
-    "ex:max",
+    "ex:max", "faq:asked_match",
 )
 
 
@@ -79,4 +79,7 @@ def semantic_vector(ev: Evidence) -> list[float]:
         top_sem, hits[0].score if hits else 0.0, top_sem - second_sem,
         *((s - mean) * 20.0 for s in sims),
         (max(sims, default=0.0) - 0.85) * 10.0,
+        # the FAQ rescue's evidence as a feature: a message that asks (question form or a
+        # policy/cost form) and how well it matches the FAQ - the model weighs it, not a ratio
+        (hits[0].score if hits else 0.0) * float(ev.question or ev.policy),
     ]

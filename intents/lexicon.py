@@ -33,7 +33,11 @@ FAULT = (
     r"卡住|卡死|卡在|夹人|夹手|掉了|掉下来|掉皮|脱落|松了|松动|断了|裂了|裂缝|碎了|破了|爆了|一闪一闪|"
     r"闪个不停|一直闪|一直亮|不灭|不工作|停了|不动了?|不热|不制冷|不出水|水压小|异响|怪声|"
     r"刷不开|刷不了|不好使|失效|故障|鼓包|发霉|起皮|积水|进水|吊着|歪了|晃|困人|被困|不转|"
-    r"不显示|灭了|不落|落不下|塌|打火|拧不"
+    r"不显示|灭了|不落|落不下|塌|打火|拧不|"
+    # a device that will not stay put or acts by itself, with no fault word: "门关一半又弹开",
+    # "自己响了", "时好时坏", "忽冷忽热" (not 我自己开 - the resident acting)
+    r"[关开合]到?一半|又弹(?:开|回)|弹回来|(?<![我你他她])自己(?:开了|关了|响|跳|亮了|灭了|动了|停了)|"
+    r"时好时坏|一会儿?好一会儿?(?:不好|坏)|忽冷忽热|忽明忽暗|忽大忽小|反复(?:开关|跳|重启|弹)"
 )
 # "V不C": the potential complement of a verb that no longer works ("拧不动", "冲不下去",
 # "出不来"), a weaker sign than a named fault; idioms of the same shape are excluded
@@ -213,6 +217,8 @@ ABOUT_BOT = re.compile(
 QUESTION = re.compile(
     r"怎么|如何|吗|多少|几点|哪里|哪儿|在哪|什么|能不能|可不可以|可以|要不要|需不需要|有没有|是否|"
     r"多久|几号|谁|咋办|怎么办|\?|还是|一般|规定|要求|手续|流程|收费|收钱|费用|应该|"
+    # asking announced as such: 请问, 想问/问一下, 想知道/想了解, 打听, 咨询
+    r"请问|想问|问一下|问下|想知道|想了解|打听|咨询|"
     # 几 + a measure word asks a number ("来几次", "要几天"), unlike 好几天 / 这几天 / 十几个
     r"(?<![好这那前过十没几一])几(?:天|个|次|年|月|周|分钟|小时|块|毛|层|栋|位|趟|回|遍|折)|"
     r"多长|多大|多远|多高|多重|"
@@ -225,6 +231,21 @@ QUESTION = re.compile(
     r"哪(?!怕)|"
     # A-not-A: 修不修, 可以不可以, 同意不同意, 来没来
     r"([\u4e00-\u9fff])[不没]\1|([\u4e00-\u9fff]{2})不\2"
+)
+# An imperative request for a piece of information or a document is a question in all but
+# form: "把你们前台座机号发我一下", "给我个维修电话", "地址告诉我", "给我开个放行条". The
+# verb of giving/telling (给我/发我/告诉我/说一下/报一下) and the thing asked for (号码,
+# 电话, 地址, 时间, 流程, 渠道 …, or a 条/证/票 to be issued) must both be there; "给我派个
+# 师傅" or "给我接管家" name no information and stay what they are.
+_INFO_THING = (
+    r"(?:号码|电话|手机号|座机|联系方式|微信号?|地址|位置|时间|几点|流程|步骤|办法|方法|方式|"
+    r"渠道|入口|链接|二维码|标准|价格|价目|收费|规定|要求|清单|材料|名单)"
+)
+_GIVE_ME = r"(?:给我|发我|发给我|告诉我|跟我说|和我说|说一下|说下|讲一下|报一下|发一下|给一下|推给我|私我)"
+INFO_REQUEST = re.compile(
+    rf"{_GIVE_ME}.{{0,8}}?{_INFO_THING}|{_INFO_THING}.{{0,6}}?{_GIVE_ME}|"
+    # a document to be issued: 开(个/张)条子 / 放行条 / 证明 / 出入证
+    r"开(?:个|张|一张|一个)?(?:条子|放行条|出门条|证明|出入证|通行证)|(?:让|要)[我咱]?开(?:个|张)?条"
 )
 # Policy / cost / procedure words that make a fault mention a question, not a report.
 POLICY = re.compile(
@@ -262,6 +283,14 @@ PERMISSION_QUESTION = re.compile(
     r"(?:行不行|可不可以|可以不可以|让不让|允不允许|准不准|行吗|可以吗|允许吗|违规吗|算违规不)"
     r"[吧啊呀呢吗]?[?？。!！\s]*$"
 )
+# A question about the rules, asked in the last clause: "楼上半夜还在跺脚 小区有规定几点后要
+#安静吗", "邻居狗天天叫 养狗有什么规矩没". The nuisance before it is why the resident asks;
+# what they ask is the rule (an FAQ), so the complaint cues count for half, as for a
+# permission question - again not when the message addresses the staff ("你们管不管").
+RULE_QUESTION = re.compile(
+    r"(?:有|什么|啥|哪些|没)(?:没有)?(?:明确的?|具体的?)?(?:规定|规矩|要求|说法)"
+    r"[^\s,，。!！]{0,14}(?:吗|么|嘛|没有?|不|呢|[?？])?[吧啊呀]?[?？。!！\s]*$"
+)
 ADDRESSES_STAFF = re.compile(r"你们|物业|管家|保安|师傅|管一下|管管|处理一下")
 PERMISSION_COMPLAINT_SHARE = 0.5
 
@@ -274,7 +303,8 @@ def cue_scores(text: str) -> dict[str, float]:
         total = sum(w for pattern, w in cues if pattern.search(t))
         if total:
             scores[intent] = total
-    if "complaint" in scores and PERMISSION_QUESTION.search(text) and not ADDRESSES_STAFF.search(text):
+    asks_rule = PERMISSION_QUESTION.search(text) or RULE_QUESTION.search(text)
+    if "complaint" in scores and asks_rule and not ADDRESSES_STAFF.search(text):
         scores["complaint"] *= PERMISSION_COMPLAINT_SHARE
     return scores
 

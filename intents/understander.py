@@ -24,7 +24,15 @@ from intents.faq import FaqEntry
 from intents.faq_index import FaqIndex
 from intents.features import Evidence, lexical_vector, semantic_vector
 from intents.homophones import HomophoneFixer
-from intents.lexicon import DOMAIN, POLICY, QUESTION, cue_scores, is_small_talk, negated_intents
+from intents.lexicon import (
+    DOMAIN,
+    INFO_REQUEST,
+    POLICY,
+    QUESTION,
+    cue_scores,
+    is_small_talk,
+    negated_intents,
+)
 from intents.model import Context, Intent
 from intents.normalize import cjk_count, normalize
 from intents.nudge import is_nudge
@@ -120,7 +128,7 @@ class Understander:
             cues={k: v for k, v in cue_scores(clean).items() if k not in denied},
             denied=denied,
             small_talk=is_small_talk(clean),
-            question=bool(QUESTION.search(clean)),
+            question=bool(QUESTION.search(clean) or INFO_REQUEST.search(clean)),
             policy=bool(POLICY.search(clean)),
             faq_hits=self.faq_index.search(clean),
             known_fraction=self.faq_index.phrasings.known_fraction(clean),

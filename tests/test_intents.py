@@ -311,3 +311,46 @@ def test_faq_rescue_asks_but_never_for_a_nudge() -> None:
     assert not Understander._faq_rescue(ev("旧冰箱怎么处理", True), {"faq": 0.1, "unknown": 0.4})
     assert not Understander._faq_rescue(ev("旧冰箱放门口", False), torn)
     assert not Understander._faq_rescue(ev("还要等多久", True), torn)
+
+
+# ---- round 6: information requests, rule questions, faults without a fault word ----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["给我个维修电话", "把你们前台座机号发我一下", "办卡的流程说一下", "保安让开条子", "物业地址告诉我"],
+)
+def test_information_request_is_question_shaped(text: str) -> None:
+    from intents.lexicon import INFO_REQUEST
+
+    assert INFO_REQUEST.search(text)
+
+
+@pytest.mark.parametrize("text", ["给我派个师傅", "给我接管家 我有事当面说", "给我讲个笑话", "帮我把房子绑一下"])
+def test_request_for_a_person_or_action_is_not_an_information_request(text: str) -> None:
+    from intents.lexicon import INFO_REQUEST
+
+    assert not INFO_REQUEST.search(text)
+
+
+def test_rule_question_halves_complaint_cues_unless_it_addresses_staff() -> None:
+    from intents.lexicon import cue_scores
+
+    plain = cue_scores("楼上天天跺脚 吵死了")["complaint"]
+    asked = cue_scores("楼上天天跺脚 吵死了 小区有没有规定几点后要安静")["complaint"]
+    demand = cue_scores("楼上天天跺脚 吵死了 你们有没有规定 管不管")["complaint"]
+    assert asked < plain
+    assert demand >= plain
+
+
+@pytest.mark.parametrize("text", ["单元门关一半又弹开", "热水器时好时坏", "门铃半夜自己响"])
+def test_device_misbehaving_is_a_fault_cue(text: str) -> None:
+    from intents.lexicon import cue_scores
+
+    assert cue_scores(text).get("repair", 0) >= 1.0
+
+
+def test_resident_acting_themselves_is_not_a_fault() -> None:
+    from intents.lexicon import cue_scores
+
+    assert "repair" not in cue_scores("我自己开车去")
