@@ -3,13 +3,16 @@ supervisor; who is told when it goes wrong: supervisors, then managers."""
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlmodel import Session
 
 from storage import tickets as ticket_store
 from storage.models import Person
 
-DESK_CATEGORY = "客服"  # customer-service staff take complaints and call-back requests
+DESK_CATEGORY = "客服"
+# rapidfuzz ratio (0-100) a mistyped staff name must reach: one wrong character of three is 66.7.
+NAME_MATCH_MIN = 66  # customer-service staff take complaints and call-back requests
 
 
 def _split(value: str) -> set[str]:
@@ -62,4 +65,10 @@ def find_staff_by_name(session: Session, name: str) -> Person | None:
     # "张师傅" for 张建国: surname plus a title is how people name a technician.
     surname = name.rstrip("师傅工主管经理")
     partial = [p for p in staff if surname and p.name.startswith(surname)]
-    return partial[0] if len(partial) == 1 else None
+    if len(partial) == 1:
+        return partial[0]
+    # A mistyped character ("张建过" for 张建国): the one clearly closest name, else nobody.
+    scored = sorted(((fuzz.ratio(surname, p.name), p) for p in staff if p.name), key=lambda sp: -sp[0])
+    if scored and scored[0][0] >= NAME_MATCH_MIN and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 15):
+        return scored[0][1]
+    return None

@@ -365,6 +365,8 @@ def test_transfer_to_a_colleague_and_ticket_cli(town: Community) -> None:
     number = number_in(town.say("o-wang", "确认"))
     assert "刘明" in town.say("o-wang", "我的报修")
     assert "没有找到" in town.say("o-liu", f"转派 {number} 王五")
+    assert "已转派给张建国" in town.say("o-liu", f"转派 {number} 张建过")  # one character mistyped
+    assert "已转派给刘明" in town.say("o-zhang", f"转派 {number} 刘明")
     assert "已转派给张建国" in town.say("o-liu", f"转派 {number} 张师傅")
     assert any("转派" in p and number in p for p in town.pushes("o-zhang"))
     assert any("改由张建国负责" in p for p in town.pushes("o-wang"))
