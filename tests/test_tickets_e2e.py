@@ -40,7 +40,7 @@ def test_full_repair_from_first_message_to_done(town: Community) -> None:
     reply = town.say("o-wang", "厨房水龙头一直滴水，关不紧")
     # Bound resident: home and phone come from the roster, so it goes straight to confirmation.
     assert "请确认" in reply and "3栋2单元501" in reply and "13800001111" in reply
-    assert "确认" in town.photo("o-wang", "http://mmbiz.qpic.cn/leak.jpg") or True
+    assert "照片已收到（共1张）" in town.photo("o-wang", "http://mmbiz.qpic.cn/leak.jpg")
     created = town.say("o-wang", "确认")
     number = number_in(created)
     assert number.startswith("BX2611231") or number.startswith("BX261123")
@@ -100,7 +100,8 @@ def test_unbound_person_is_asked_for_place_and_phone_then_can_cancel(town: Commu
     assert "手机号" in town.say("o-new", "8栋1单元101")
     assert "取消" in town.say("o-new", "算了")
     assert town.tickets() == []
-    assert "没太明白" in town.say("o-new", "13812345678") or town.tickets() == []
+    town.say("o-new", "13812345678")  # a bare phone number after cancelling opens nothing
+    assert town.tickets() == []
 
 
 def test_idle_form_expires_after_30_minutes_with_nothing_created(town: Community) -> None:
@@ -131,7 +132,10 @@ def test_only_assignee_or_supervisor_may_move_a_ticket(town: Community) -> None:
     assert "只有负责人或主管" in refused and "张建国" in refused
     assert town.ticket(number).status == "open"
     assert "已接单" in town.say("o-zhao", f"接单 {number}")  # a supervisor may
-    assert "不能" in town.say("o-zao-nobody", f"接单 {number}") or True
+    before = town.ticket(number)
+    town.say("o-nobody", f"完成 {number} 修好了")  # a resident can't move a ticket
+    after = town.ticket(number)
+    assert (after.status, after.assignee_id) == (before.status, before.assignee_id) == ("accepted", before.assignee_id)
     assert "状态" in town.say("o-zhao", f"接单 {number}")  # already accepted
 
 

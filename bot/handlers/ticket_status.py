@@ -26,15 +26,18 @@ def _one(turn: Turn, number: str) -> str:
     )
     if ticket is None or not related:
         return turn.say("status_unknown_number", number=number)
+    return _line(turn, ticket)
+
+
+def _line(turn: Turn, ticket: Ticket) -> str:
     assignee = turn.session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
-    line = turn.say(
+    return turn.say(
         "status_line", number=ticket.number,
         category=ticket.category if ticket.kind == "repair" else ticket_flow.KIND_LABEL[ticket.kind],
         status=ticket_flow.STATUS_LABEL.get(ticket.status, ticket.status),
-        assignee=ticket_flow.person_label(assignee) if assignee else "待分配",
+        assignee=ticket_flow.person_label(assignee) if assignee else turn.say("status_unassigned"),
         waited=ticket_flow.duration_label(turn.now - ticket_flow.aware(ticket.created_at)),  # type: ignore[operator]
     )
-    return line
 
 
 def handle(turn: Turn) -> str | None:
@@ -48,14 +51,6 @@ def handle(turn: Turn) -> str | None:
         ticket = _pick(turn, open_)
         if ticket is not None:
             return ticket_flow.nudge(turn.session, turn.services.settings, ticket, turn.person, turn.now)
-    lines = [turn.say("status_header")]
-    for t in open_:
-        assignee = turn.session.get(Person, t.assignee_id) if t.assignee_id else None
-        lines.append(turn.say(
-            "status_line", number=t.number, category=t.category if t.kind == "repair" else ticket_flow.KIND_LABEL[t.kind],
-            status=ticket_flow.STATUS_LABEL.get(t.status, t.status),
-            assignee=ticket_flow.person_label(assignee) if assignee else "待分配",
-            waited=ticket_flow.duration_label(turn.now - ticket_flow.aware(t.created_at)),  # type: ignore[operator]
-        ))
+    lines = [turn.say("status_header"), *(_line(turn, t) for t in open_)]
     lines.append(turn.say("status_footer"))
     return "\n".join(lines)
