@@ -38,6 +38,9 @@ FORMS = {
 # Intents a current outage/maintenance notice may answer before the FAQ does.
 OUTAGE_QUESTIONS = ("faq", "notice_query", "unknown", "chitchat")
 
+# readings a nudge may get from the words alone, before the dialogue knows a ticket is open
+_NUDGE_READINGS = frozenset({"unknown", "chitchat", "complaint", "faq"})
+
 
 def raw_type(msg: BaseMessage) -> str:
     """MsgType as WeChat sent it (wechatpy reports types it doesn't know as "unknown")."""
@@ -127,8 +130,9 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
     if intent.name in ("unknown", "chitchat") and intent.slots.get("ticket_no") and not is_nudge(text):
         # A bare ticket number: the resident wants to know how it stands.
         turn.intent = Intent("ticket_status", max(intent.confidence, 0.8), slots=intent.slots)
-    elif intent.name in ("unknown", "chitchat", "complaint") and is_nudge(text) and tickets.open_for_reporter(session, person):
-        # "催一下" means something only to someone waiting on a ticket.
+    elif intent.name in _NUDGE_READINGS and is_nudge(text) and tickets.open_for_reporter(session, person):
+        # "催一下" means something only to someone waiting on a ticket; "还要等多久" may read
+        # as an FAQ question (repair response times) to someone who is not waiting.
         turn.intent = Intent("ticket_status", max(intent.confidence, 0.8), slots=intent.slots)
     elif turn.intent.name in OUTAGE_QUESTIONS and (notice := outage.matching(session, services.settings, person, text, now)):
         return notice_query.answer_outage(turn, notice)

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
+from intents.ngram import NgramModel
+
 MODEL_FILE = "intent_model.json"
 
 
@@ -40,6 +42,12 @@ def load_models() -> dict[str, SoftmaxModel]:
         name: SoftmaxModel(m["labels"], m["features"], m["weights"])
         for name, m in raw["models"].items()
     }
+
+
+def load_ngram() -> NgramModel | None:
+    """The shipped n-gram block (intents/ngram.py), if the weights file has one."""
+    raw = json.loads(resources.files("intents.data").joinpath(MODEL_FILE).read_text("utf-8"))
+    return NgramModel.from_dict(raw["ngram"]) if "ngram" in raw else None
 
 
 def fit(

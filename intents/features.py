@@ -26,6 +26,7 @@ LEXICAL_FEATURES: tuple[str, ...] = (
     "small_talk", "question", "policy", "denied",
     "faq:lexical", "faq:lexical_gap", "faq:known_fraction", "domain",
     "len:log_cjk", "len:no_cjk", "slot:address", "slot:phone", "bias",
+    *(f"ng:{i}" for i in EXAMPLE_INTENTS),
 )
 SEMANTIC_FEATURES: tuple[str, ...] = (
     "faq:semantic", "faq:combined", "faq:semantic_gap",
@@ -52,6 +53,7 @@ class Evidence:
     domain: int = 0  # property-service words named (intents/lexicon.py DOMAIN)
     examples: dict[str, float] = field(default_factory=dict)
     semantic_used: bool = False
+    ngram: dict[str, float] = field(default_factory=dict)  # intents/ngram.py, per intent
 
 
 def lexical_vector(ev: Evidence) -> list[float]:
@@ -64,6 +66,7 @@ def lexical_vector(ev: Evidence) -> list[float]:
         top_lex, top_lex - second_lex, ev.known_fraction,
         min(ev.domain, 3) / 3,
         math.log1p(ev.cjk), float(ev.cjk == 0), float(ev.has_address), float(ev.has_phone), 1.0,
+        *(ev.ngram.get(i, 0.0) for i in EXAMPLE_INTENTS),
     ]
 
 

@@ -247,6 +247,15 @@ INFO_REQUEST = re.compile(
     # a document to be issued: 开(个/张)条子 / 放行条 / 证明 / 出入证
     r"开(?:个|张|一张|一个)?(?:条子|放行条|出门条|证明|出入证|通行证)|(?:让|要)[我咱]?开(?:个|张)?条"
 )
+# A headline-style query: a short noun phrase naming a topic and the kind of information
+# wanted, with no verb of its own - "临停收费标准", "楼道保洁频次", "电梯保养周期",
+# "门禁卡补办", "投诉渠道". Residents type these like search-box queries.
+_INFO_HEAD = (
+    rf"(?:{_INFO_THING}|频次|频率|周期|时段|时效|时限|期限|范围|条件|政策|规则|注意事项|"
+    r"手续|费用?|补办|办理|申请|预约|登记|开通|注销|变更|怎么弄|咋弄|咋办)"
+)
+HEADLINE_QUERY = re.compile(rf"^[\u4e00-\u9fffA-Za-z0-9]{{1,10}}{_INFO_HEAD}[?？]?$")
+
 # Policy / cost / procedure words that make a fault mention a question, not a report.
 POLICY = re.compile(
     r"谁出|谁负责|谁承担|谁管|归.{0,6}管|收钱|收费|要钱|多少钱|费用|怎么办|应该|手续|规定|保修期|"
@@ -272,6 +281,9 @@ CANCELLED_TICKET = re.compile(
     rf"{_TICKET_WORD}(?=[^\s,。!?]{{0,6}}(?:取消|撤|不要了|关掉|关了|作废))|"
     rf"(?<=取消|撤销|撤回)(?:我的|那个|一下|掉)?{_TICKET_WORD}"
 )
+# A ticket word that only qualifies a noun ("投诉电话", "报修渠道", "维修的流程") names
+# the way to make a report, which is an FAQ question, not a report being made.
+MODIFYING_TICKET = re.compile(rf"{_TICKET_WORD}(?=的?{_INFO_THING})")
 
 
 # A permission question about the resident's own conduct, asked at the end of the
@@ -297,7 +309,7 @@ PERMISSION_COMPLAINT_SHARE = 0.5
 
 def cue_scores(text: str) -> dict[str, float]:
     scores: dict[str, float] = {}
-    withdrawn = CANCELLED_TICKET.sub("单", text)
+    withdrawn = MODIFYING_TICKET.sub("办事", CANCELLED_TICKET.sub("单", text))
     for intent, cues in CUES.items():
         t = text if intent == "cancel_ticket" else withdrawn
         total = sum(w for pattern, w in cues if pattern.search(t))

@@ -58,7 +58,10 @@ CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
              "水压", "电线", "爆管", "爆了", "冒火花")),
 )
 _REPAIR_HINT = re.compile(
-    r"坏|不亮|漏|堵|滴|渗|裂|断|松|掉|卡住|失灵|没反应|打不|关不|开不|转不|冒|爆|不动|"
+    # 掉 is a fault ("瓷砖掉了", "掉下来") but not as the result of a deliberate act
+    # ("扔掉", "卖掉", "关掉") nor where something was dropped ("掉在/掉到/掉进…")
+    r"坏|不亮|漏|堵|滴|渗|裂|断|松|(?<![扔丢卖删去拆换关甩处倒剪砍撕])掉(?![在到进])|"
+    r"卡住|失灵|没反应|打不|关不|开不|转不|冒|爆|不动|"
     r"不出|没电|跳闸|闪|修|异响|怪声|黑屏|困|夹"
 )
 

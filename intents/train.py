@@ -1,10 +1,17 @@
 """Fit the intent classifier's weights: `python -m intents.train --data ../shared/nlu`.
 
-Training data: labelled resident messages (the dev set and our own harder ones,
-intents/data/tune_intents.jsonl), our own FAQ paraphrases
+Training data: labelled resident messages (the dev set, our own harder ones in
+intents/data/tune_intents.jsonl and the self-check sets 1-8, which earlier rounds
+held out and have since been read), our own FAQ paraphrases
 (intents/data/tune_faq.jsonl) and the intent examples (each read with itself left
-out of the neighbours). Prints k-fold cross-validated accuracy, the honest estimate
-for messages the model never saw, then writes intents/data/intent_model.json.
+out of the neighbours). The n-gram block (intents/ngram.py) also learns from
+lines that have no FAQ id in this FAQ (intents/data/candidate_intents_r7.jsonl,
+the default-FAQ self-check): their wording counts, their FAQ matches would not.
+
+The classifier sees the n-gram block's scores out of fold (5 folds): each message
+is scored by a block that never saw it, so the classifier learns how far the block
+is to be trusted on new text. Prints k-fold cross-validated accuracy, then writes
+intents/data/intent_model.json (both models and the n-gram block).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -20,13 +28,39 @@ import click
 from intents.classifier import MODEL_FILE, SoftmaxModel, fit
 from intents.examples import load_examples
 from intents.faq import load_faq_toml
-from intents.features import LEXICAL_FEATURES, SEMANTIC_FEATURES, lexical_vector, semantic_vector
+from intents.features import (
+    EXAMPLE_INTENTS,
+    LEXICAL_FEATURES,
+    SEMANTIC_FEATURES,
+    lexical_vector,
+    semantic_vector,
+)
 from intents.model import INTENT_NAMES
+from intents.ngram import NgramModel, fit_ngram
 from intents.nudge import is_nudge
 from intents.understander import FAQ_RESCUE_RATIO, Understander
 
 L2 = 0.003
 FOLDS = 5
+# our own labelled messages, in intents/data/
+CLASSIFIER_FILES = (
+    "tune_intents.jsonl",
+    "selfcheck_intents.jsonl",
+    *(f"selfcheck_intents{n}.jsonl" for n in range(2, 9)),
+)
+# wording only: FAQ questions about topics this FAQ may not hold, or another FAQ's ids
+NGRAM_ONLY_FILES = ("candidate_intents_r7.jsonl", "selfcheck_default_faq.jsonl")
+_NG_FIRST = LEXICAL_FEATURES.index(f"ng:{EXAMPLE_INTENTS[0]}")
+
+
+@dataclass
+class Row:
+    text: str
+    label: str
+    clean: str  # normalised, typo-fixed, denials removed: what the n-gram block reads
+    lexical: list[float] | None  # None: an n-gram-only line
+    full: list[float] | None
+    source: str  # "messages:<file>" (counted by the cross-validation), "tune", "examples", "ngram"
 
 
 def _read_jsonl(path: Path) -> list[tuple[str, str]]:
@@ -38,62 +72,94 @@ def _read_jsonl(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def build_rows(u: Understander, data_dir: Path) -> list[tuple[str, str, list[float], list[float], str]]:
-    """(text, label, lexical features, full features, source) per training message."""
-    out = []
+def _data_file(name: str) -> Path:
+    return Path(str(resources.files("intents.data").joinpath(name)))
+
+
+def build_rows(u: Understander, data_dir: Path) -> list[Row]:
+    """Every training message with its evidence (the n-gram columns still empty)."""
     sources: list[tuple[str, str, str, str | None]] = []
     for text, label in _read_jsonl(data_dir / "dev_intents.jsonl"):
-        sources.append((text, label, "dev", None))
-    # our own harder, more varied messages over every intent (look-alikes included)
-    own = resources.files("intents.data").joinpath("tune_intents.jsonl")
-    for text, label in _read_jsonl(Path(str(own))):
-        sources.append((text, label, "dev", None))
-    tune = resources.files("intents.data").joinpath("tune_faq.jsonl")
-    for text, label in _read_jsonl(Path(str(tune))):
+        sources.append((text, label, "messages:dev_intents.jsonl", None))
+    for name in CLASSIFIER_FILES:
+        for text, label in _read_jsonl(_data_file(name)):
+            sources.append((text, label, f"messages:{name}", None))
+    for text, label in _read_jsonl(_data_file("tune_faq.jsonl")):
         sources.append((text, label, "tune", None))
     for label, texts in load_examples().items():
         for text in texts:
             sources.append((text, label, "examples", text))
+    out = []
     for text, label, source, exclude in sources:
         lex_ev = u.evidence(text, semantic=False)
         full_ev = u.evidence(text, semantic=True, exclude=exclude)
-        out.append((text, label, lexical_vector(lex_ev), lexical_vector(full_ev) + semantic_vector(full_ev), source))
+        out.append(Row(text, label, full_ev.text, lexical_vector(lex_ev),
+                       lexical_vector(full_ev) + semantic_vector(full_ev), source))
+    for name in NGRAM_ONLY_FILES:
+        for text, label in _read_jsonl(_data_file(name)):
+            out.append(Row(text, label, u.evidence(text, semantic=False).text, None, None, f"ngram:{name}"))
     return out
 
 
-def _fit_both(rows: Sequence[tuple[str, str, list[float], list[float], str]]) -> dict[str, SoftmaxModel]:
+def _with_ngram(vector: list[float], scores: dict[str, float]) -> list[float]:
+    v = list(vector)
+    v[_NG_FIRST : _NG_FIRST + len(EXAMPLE_INTENTS)] = [scores.get(i, 0.0) for i in EXAMPLE_INTENTS]
+    return v
+
+
+def fit_all(rows: Sequence[Row], seed: int = 3) -> tuple[dict[str, SoftmaxModel], NgramModel]:
+    """The n-gram block on every row; both classifiers on out-of-fold n-gram scores."""
     labels = list(INTENT_NAMES)
-    y = [r[1] for r in rows]
-    return {
-        "lexical": fit([r[2] for r in rows], y, labels, LEXICAL_FEATURES, l2=L2),
-        "full": fit([r[3] for r in rows], y, labels, LEXICAL_FEATURES + SEMANTIC_FEATURES, l2=L2),
+    main = [r for r in rows if r.lexical is not None]
+    order = list(range(len(main)))
+    random.Random(seed).shuffle(order)
+    oof: dict[int, dict[str, float]] = {}
+    for k in range(FOLDS):
+        held = {i for j, i in enumerate(order) if j % FOLDS == k}
+        held_texts = {main[i].text for i in held}
+        train = [r for r in rows if r.text not in held_texts]
+        block = fit_ngram([r.clean for r in train], [r.label for r in train], labels)
+        for i in held:
+            oof[i] = block.scores(main[i].clean)
+    ngram = fit_ngram([r.clean for r in rows], [r.label for r in rows], labels)
+    y = [r.label for r in main]
+    models = {
+        "lexical": fit([_with_ngram(r.lexical or [], oof[i]) for i, r in enumerate(main)],
+                       y, labels, LEXICAL_FEATURES, l2=L2),
+        "full": fit([_with_ngram(r.full or [], oof[i]) for i, r in enumerate(main)],
+                    y, labels, LEXICAL_FEATURES + SEMANTIC_FEATURES, l2=L2),
     }
+    return models, ngram
 
 
-def cross_validate(rows: list[tuple[str, str, list[float], list[float], str]], seed: int = 7) -> dict[str, float]:
-    order = list(range(len(rows)))
+def cross_validate(rows: list[Row], seed: int = 7) -> dict[str, float]:
+    """k-fold over the labelled messages: block and classifiers refit without the fold."""
+    main = [i for i, r in enumerate(rows) if r.lexical is not None]
+    order = list(main)
     random.Random(seed).shuffle(order)
     hits = {"lexical": 0, "full": 0, "full+rescue": 0}
     n = 0
     iq, ip = LEXICAL_FEATURES.index("question"), LEXICAL_FEATURES.index("policy")
     for k in range(FOLDS):
         test = {i for j, i in enumerate(order) if j % FOLDS == k}
-        models = _fit_both([r for i, r in enumerate(rows) if i not in test])
+        models, ngram = fit_all([r for i, r in enumerate(rows) if i not in test])
         for i in test:
-            text, label, lx, full, source = rows[i]
-            if source != "dev":
+            r = rows[i]
+            if not r.source.startswith("messages:"):
                 continue
             n += 1
+            scores = ngram.scores(r.clean)
+            lx, full = _with_ngram(r.lexical or [], scores), _with_ngram(r.full or [], scores)
             for name, x in (("lexical", lx), ("full", full)):
                 p = models[name].proba(x)
-                hits[name] += max(p, key=p.__getitem__) == label
+                hits[name] += max(p, key=p.__getitem__) == r.label
             # the decision as shipped: a torn question goes to faq (Understander._faq_rescue)
             p = models["full"].proba(full)
             best = max(p, key=p.__getitem__)
             torn = p["faq"] >= FAQ_RESCUE_RATIO * p["unknown"]
-            if best == "unknown" and (full[iq] or full[ip]) and torn and not is_nudge(text):
+            if best == "unknown" and (full[iq] or full[ip]) and torn and not is_nudge(r.text):
                 best = "faq"
-            hits["full+rescue"] += best == label
+            hits["full+rescue"] += best == r.label
     return {name: h / max(n, 1) for name, h in hits.items()}
 
 
@@ -101,21 +167,23 @@ def cross_validate(rows: list[tuple[str, str, list[float], list[float], str]], s
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("../shared/nlu"))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def main(data_dir: Path, out: Path | None) -> None:
-    u = Understander(load_faq_toml(data_dir / "faq.toml"), semantic=True, models={})
+    u = Understander(load_faq_toml(data_dir / "faq.toml"), semantic=True, models={}, ngram=None)
     rows = build_rows(u, data_dir)
     cv = cross_validate(rows)
     click.echo(
         f"{FOLDS}-fold CV intent accuracy on dev messages: lexical {cv['lexical']:.3f}, "
         f"full {cv['full']:.3f}, full + FAQ rescue {cv['full+rescue']:.3f}"
     )
-    models = _fit_both(rows)
+    models, ngram = fit_all(rows)
     target = out or Path(__file__).parent / "data" / MODEL_FILE
     payload = {
         "note": "written by python -m intents.train; features in intents/features.py",
         "cv_accuracy": cv,
         "models": {name: m.to_dict() for name, m in models.items()},
+        "ngram": ngram.to_dict(),
     }
-    target.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    # one line: the n-gram table is thousands of rows nobody reads in a diff
+    target.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
     click.echo(f"wrote {target}")
 
 

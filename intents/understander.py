@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from intents import context_rules
-from intents.classifier import SoftmaxModel, load_models
+from intents.classifier import SoftmaxModel, load_models, load_ngram
 from intents.examples import ExampleIndex, load_examples
 from intents.faq import FaqEntry
 from intents.faq_index import FaqIndex
@@ -26,6 +26,7 @@ from intents.features import Evidence, lexical_vector, semantic_vector
 from intents.homophones import HomophoneFixer
 from intents.lexicon import (
     DOMAIN,
+    HEADLINE_QUERY,
     INFO_REQUEST,
     POLICY,
     QUESTION,
@@ -34,6 +35,7 @@ from intents.lexicon import (
     negated_intents,
 )
 from intents.model import Context, Intent
+from intents.ngram import NgramModel
 from intents.normalize import cjk_count, normalize
 from intents.nudge import is_nudge
 from intents.semantic import Encoder, semantic_enabled
@@ -74,9 +76,12 @@ class Understander:
         semantic: bool | None = None,
         examples: dict[str, list[str]] | None = None,
         models: dict[str, SoftmaxModel] | None = None,
+        ngram: NgramModel | bool | None = True,
     ) -> None:
         self.faq = list(faq)
         self.models: dict[str, SoftmaxModel] = models if models is not None else load_models()
+        # True: the shipped block; None/False: none (training builds its own)
+        self.ngram: NgramModel | None = load_ngram() if ngram is True else (ngram or None)
         self.fixer = HomophoneFixer()
         self.encoder: Encoder | None = (
             Encoder() if (semantic_enabled() if semantic is None else semantic) else None
@@ -128,7 +133,7 @@ class Understander:
             cues={k: v for k, v in cue_scores(clean).items() if k not in denied},
             denied=denied,
             small_talk=is_small_talk(clean),
-            question=bool(QUESTION.search(clean) or INFO_REQUEST.search(clean)),
+            question=bool(QUESTION.search(clean) or INFO_REQUEST.search(clean) or HEADLINE_QUERY.search(clean)),
             policy=bool(POLICY.search(clean)),
             faq_hits=self.faq_index.search(clean),
             known_fraction=self.faq_index.phrasings.known_fraction(clean),
@@ -136,6 +141,7 @@ class Understander:
             has_address=any(slots[k] for k in ("building", "unit", "room")),
             has_phone=slots["phone"] is not None,
             domain=len(DOMAIN.findall(clean)),
+            ngram=self.ngram.scores(clean) if self.ngram is not None else {},
         )
         want = semantic if semantic is not None else (
             self.encoder is not None and self._lexical_proba(ev)[1] < DECISIVE_PROBABILITY
