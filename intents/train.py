@@ -38,7 +38,7 @@ from intents.features import (
 from intents.model import INTENT_NAMES
 from intents.ngram import NgramModel, fit_ngram
 from intents.nudge import is_nudge
-from intents.understander import FAQ_RESCUE_RATIO, Understander
+from intents.understander import FAQ_RESCUE_RATIO, Understander, with_question_prior
 
 L2 = 0.003
 FOLDS = 5
@@ -151,10 +151,10 @@ def cross_validate(rows: list[Row], seed: int = 7) -> dict[str, float]:
             scores = ngram.scores(r.clean)
             lx, full = _with_ngram(r.lexical or [], scores), _with_ngram(r.full or [], scores)
             for name, x in (("lexical", lx), ("full", full)):
-                p = models[name].proba(x)
+                p = with_question_prior(models[name].proba(x))
                 hits[name] += max(p, key=p.__getitem__) == r.label
             # the decision as shipped: a torn question goes to faq (Understander._faq_rescue)
-            p = models["full"].proba(full)
+            p = with_question_prior(models["full"].proba(full))
             best = max(p, key=p.__getitem__)
             torn = p["faq"] >= FAQ_RESCUE_RATIO * p["unknown"]
             if best == "unknown" and (full[iq] or full[ip]) and torn and not is_nudge(r.text):
