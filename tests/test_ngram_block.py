@@ -91,3 +91,21 @@ def test_a_ticket_word_qualifying_a_noun_is_not_a_report() -> None:
 )
 def test_diao_is_a_fault_only_when_something_falls(text: str, fault: bool) -> None:
     assert (repair_category(text) is not None) is fault
+
+
+@pytest.mark.parametrize("text", ["你们保安眼瞎吗", "修了跟没修一样", "约好上午来 害我白等一天 也不说一声", "乱扣停车费"])
+def test_abuse_and_bad_faith_are_complaint_cues(text: str) -> None:
+    assert cue_scores(text).get("complaint", 0.0) >= 1.4
+
+
+def test_greetings_to_the_assistant_are_small_talk() -> None:
+    from intents.lexicon import is_small_talk
+
+    assert is_small_talk("午安")
+    assert is_small_talk("你好 小助手")
+
+
+def test_abbreviated_temporary_parking_is_spelled_out() -> None:
+    from intents.normalize import normalize
+
+    assert "临时停车" in normalize("临停收费标准")
