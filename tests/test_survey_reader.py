@@ -54,3 +54,9 @@ def test_a_question_is_not_a_rating(text: str, comment: bool) -> None:
 
 def test_empty_answer() -> None:
     assert read_survey_answer("   ") == (None, False)
+
+
+def test_a_fixed_thing_breaking_again_is_feedback_not_a_rating() -> None:
+    # 修好的 is what was done, not "好的" (an answer)
+    assert read_survey_answer("刚修好的水管今天又坏了") == (None, True)
+    assert read_survey_answer("好的") == (4, False)
