@@ -60,7 +60,7 @@ class Row:
     clean: str  # normalised, typo-fixed, denials removed: what the n-gram block reads
     lexical: list[float] | None  # None: an n-gram-only line
     full: list[float] | None
-    source: str  # "messages:<file>" (counted by the cross-validation), "tune", "examples", "ngram"
+    source: str  # "messages:<file>" (counted by the cross-validation), "tune", "examples", "ngram:<file>"
 
 
 def _read_jsonl(path: Path) -> list[tuple[str, str]]:

@@ -109,3 +109,23 @@ def test_abbreviated_temporary_parking_is_spelled_out() -> None:
     from intents.normalize import normalize
 
     assert "临时停车" in normalize("临停收费标准")
+
+
+def test_training_fills_the_ngram_columns_out_of_fold() -> None:
+    from intents.features import SEMANTIC_FEATURES
+    from intents.train import Row, fit_all
+
+    n_lex, n_full = len(LEXICAL_FEATURES), len(LEXICAL_FEATURES) + len(SEMANTIC_FEATURES)
+    rows = [Row(t, label, t, [0.0] * n_lex, [0.0] * n_full, "messages:x") for t, label in TEXTS * 3]
+    rows.append(Row("梯子借用", "faq", "梯子借用", None, None, "ngram:y"))  # wording only
+    models, block = fit_all(rows)
+    assert len(models["lexical"].features) == n_lex and len(models["full"].features) == n_full
+    assert "梯子" in block.vocab  # the wording-only line counts for the block
+    # with every other feature zero, only the n-gram columns (and the bias) can tell intents apart
+    x = [0.0] * n_lex
+    ng = block.scores("水管漏水")
+    first = LEXICAL_FEATURES.index("ng:repair")
+    for j, name in enumerate(f[3:] for f in LEXICAL_FEATURES if f.startswith("ng:")):
+        x[first + j] = ng.get(name, 0.0)
+    p = models["lexical"].proba(x)
+    assert max(p, key=p.__getitem__) == "repair"
