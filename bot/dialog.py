@@ -103,7 +103,7 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
     elif text is not None and command is None:
         context = Context(
             pending=conv.kind if conv else ("survey" if open_survey else None),
-            faq_choices=tuple(conv.state.get("choices", ())) if conv and conv.kind == "faq_choice" else (),
+            faq_choices=_offered_choices(conv),
             data=dict(conv.state) if conv else {},
         )
         intent = services.nlu.understand(text, context)
@@ -141,3 +141,11 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
         # "家里没水了" during an announced 停水: the notice, not a ticket (unless they insist).
         return outage_form.instead_of_ticket(turn, notice)
     return dispatch(turn)
+
+
+def _offered_choices(conv: Conversation | None) -> tuple[str, ...]:
+    """FAQ ids the resident was last offered as a numbered list, if a reply may pick one."""
+    if conv is None:
+        return ()
+    key = "choices" if conv.kind == "faq_choice" else "faq_choices"  # a form keeps its own
+    return tuple(conv.state.get(key) or ())

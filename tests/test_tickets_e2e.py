@@ -396,3 +396,29 @@ def test_a_bare_ticket_number_shows_its_status_and_a_lift_defaults_to_the_own_bu
     assert number in status and "待接单" in status and "刘明" in status
     assert "没有找到" in town.say("o-wang", number)  # not theirs
     assert "没有找到" in town.say("o-li", "BX0000000001")
+
+
+def test_an_faq_question_mid_form_offers_choices_and_keeps_the_form(town: Community, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from intents.model import Intent
+    from replies import fill
+
+    entries = town.services.nlu.entries[:3]
+    ids = [e.id for e in entries]
+    real = town.services.nlu.understand
+
+    def understand(text, context=None):  # type: ignore[no-untyped-def]
+        if text == "那个那个怎么弄来着":  # a middling FAQ match: candidates, no direct answer
+            return Intent("faq", 0.4, candidates=ids)
+        return real(text, context)
+
+    monkeypatch.setattr(town.services.nlu, "understand", understand)
+    assert "请确认" in town.say("o-form", "3栋2单元501 厨房水管漏水 13800001111")
+    reply = town.say("o-form", "那个那个怎么弄来着")
+    assert entries[1].question in reply and "回复数字" in reply and "还没提交" in reply
+    reply = town.say("o-form", "2")  # picks the second question; the form is still there
+    answer = fill(entries[1].answer, town.services.settings.community)
+    assert reply.startswith(answer) and "还没提交" in reply
+    again = town.say("o-form", "2")  # the offer lasts one message: the form, not a second answer
+    assert "请确认" in again and answer not in again
+    assert town.tickets() == []
+    assert "报修" in town.say("o-form", "确认") and len(town.tickets()) == 1

@@ -17,16 +17,15 @@ def handle(turn: Turn) -> str | None:
         if turn.conversation is not None and turn.conversation.kind == "faq_choice":
             conversations.clear(turn.session, turn.openid)
         return fill(entry.answer, turn.services.settings.community)
-    choices = [e for fid in turn.intent.candidates[:3] if (e := nlu.entry(fid))]
-    if not choices:
+    ids, listing = offer(turn)
+    if not ids:
         return turn.say("fallback")
-    conversations.set_pending(
-        turn.session,
-        turn.openid,
-        "faq_choice",
-        {"choices": [e.id for e in choices]},
-        turn.now,
-        CHOICE_TTL,
-    )
+    conversations.set_pending(turn.session, turn.openid, "faq_choice", {"choices": ids}, turn.now, CHOICE_TTL)
+    return listing
+
+
+def offer(turn: Turn) -> tuple[list[str], str]:
+    """The intent's FAQ candidates that exist, and the "您是想问: 1… 2… 3…" text offering them."""
+    choices = [e for fid in turn.intent.candidates[:3] if (e := turn.services.nlu.entry(fid))]
     listing = "\n".join(f"{i}. {e.question}" for i, e in enumerate(choices, start=1))
-    return turn.say("faq_choices", choices=listing)
+    return [e.id for e in choices], turn.say("faq_choices", choices=listing)

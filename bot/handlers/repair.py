@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot import ticket_flow
+from bot.handlers import faq
 from bot.handlers.base import Turn
 from intents import extract_slots
 from intents.confirm import follow_or_new, is_yes
@@ -234,14 +235,30 @@ def continue_form(turn: Turn) -> str:
             return _advance(turn, state)
     if asking == "confirm" and is_yes(turn.text):
         return _create(turn, state)
+    # FAQ questions offered as a numbered list while the form waits ("您是想问…"): a bare
+    # number picks one (the dialogue passes them to the NLU as faq_choices)
+    offered = state.pop("faq_choices", None)
+    if offered and turn.intent.name == "faq" and turn.intent.faq_id in offered and turn.intent.confidence >= 1.0:
+        _save(turn, state)
+        return _faq_while_pending(turn)
     slots = extract_slots(turn.text)
     if _merge(state, turn.text, slots, asking):
         return _advance(turn, state)
     if turn.intent.name == "faq" and turn.intent.faq_id:
-        from bot.handlers import faq
-
-        return (faq.handle(turn) or "") + "\n" + turn.say("repair_still_pending")
+        _save(turn, state)
+        return _faq_while_pending(turn)
+    if turn.intent.name == "faq" and turn.intent.candidates:
+        # a question the FAQ may answer, asked mid-form: offer the candidates, keep the form
+        ids, listing = faq.offer(turn)
+        if ids:
+            state["faq_choices"] = ids
+            _save(turn, state)
+            return listing + "\n" + turn.say("repair_still_pending")
     return _advance(turn, state)
+
+
+def _faq_while_pending(turn: Turn) -> str:
+    return (faq.handle(turn) or "") + "\n" + turn.say("repair_still_pending")
 
 
 def add_photo(turn: Turn, url: str) -> str:
