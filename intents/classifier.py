@@ -7,6 +7,7 @@ intents/data/intent_model.json, written by `python -m intents.train`.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Sequence
@@ -35,18 +36,23 @@ class SoftmaxModel:
         return {"labels": self.labels, "features": self.features, "weights": self.weights}
 
 
+@functools.cache
+def _shipped_weights() -> dict[str, Any]:
+    # read once per process: every Understander (one per FAQ revision) shares the file
+    return json.loads(resources.files("intents.data").joinpath(MODEL_FILE).read_text("utf-8"))
+
+
 def load_models() -> dict[str, SoftmaxModel]:
     """{"lexical": ..., "full": ...} from the shipped weights file."""
-    raw = json.loads(resources.files("intents.data").joinpath(MODEL_FILE).read_text("utf-8"))
     return {
         name: SoftmaxModel(m["labels"], m["features"], m["weights"])
-        for name, m in raw["models"].items()
+        for name, m in _shipped_weights()["models"].items()
     }
 
 
 def load_ngram() -> NgramModel | None:
     """The shipped n-gram block (intents/ngram.py), if the weights file has one."""
-    raw = json.loads(resources.files("intents.data").joinpath(MODEL_FILE).read_text("utf-8"))
+    raw = _shipped_weights()
     return NgramModel.from_dict(raw["ngram"]) if "ngram" in raw else None
 
 

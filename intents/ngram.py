@@ -23,9 +23,6 @@ from typing import Any
 ALPHA = 1.0
 # N-grams seen fewer times than this in the training data are not kept.
 MIN_COUNT = 2
-# Per-token log-likelihood ratios are averaged, then multiplied by this to put them on the
-# scale of the other features (roughly -3..3).
-SCALE = 1.0
 
 _SPAN = re.compile(r"[\u4e00-\u9fff]+|[a-z]+")
 _DIGITS = re.compile(r"\d+")
@@ -66,7 +63,7 @@ class NgramModel:
         if not n:
             return dict.fromkeys(self.labels, 0.0)
         # sqrt: more known words make a reading surer, but not linearly so
-        norm = SCALE / math.sqrt(n)
+        norm = 1.0 / math.sqrt(n)
         return {label: s * norm for label, s in zip(self.labels, sums, strict=True)}
 
     def to_dict(self) -> dict[str, Any]:
