@@ -19,17 +19,17 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from bot import notices
 from bot.config import load_settings
-from bot.delivery import deliver_due
-from bot.fake_wechat import FakeWeChat
-from bot.jobs import run_due
-from bot.wechat_api import make_client
+from bot.notices import compose as notices
+from bot.outbound.delivery import deliver_due
+from bot.outbound.jobs import run_due
+from bot.wechat.api import make_client
 from storage import houses
 from storage.clock import utcnow
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import NoticeDelivery, Person
+from wuye_dev.fake_wechat import FakeWeChat
 
 BUILDINGS = 20
 

@@ -12,16 +12,17 @@ from typing import Any
 from sqlalchemy import create_engine, func, select, text
 from sqlmodel import Session
 
-from bot import survey, ticket_flow
 from bot.config import load_settings
-from bot.delivery import deliver_due
-from bot.fake_wechat import FakeWeChat
-from bot.jobs import run_due
-from bot.wechat_api import make_client
+from bot.outbound.delivery import deliver_due
+from bot.outbound.jobs import run_due
+from bot.surveys import flow as survey
+from bot.tickets import flow as ticket_flow
+from bot.wechat.api import make_client
 from storage.clock import utcnow
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Person, Survey
+from wuye_dev.fake_wechat import FakeWeChat
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

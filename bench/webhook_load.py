@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bot import wire
+from wuye_dev import wire
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"

@@ -9,8 +9,9 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from bot.config import Settings, load_settings
+from bot.domains import install_all
 from bot.services import Services
-from bot.webhook import bp as webhook_bp
+from bot.wechat.webhook import bp as webhook_bp
 
 log = logging.getLogger("wuye.app")
 
@@ -20,6 +21,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if services is None:
         services = Services.build(settings)
         services.nlu.warm()  # a gunicorn worker pays for the index before its first request
+    install_all()
     svc = services
     app = Flask("wuye")
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ConfigError, Settings
-from bot.nlu import NluService
+from bot.dialogue.nlu import NluService
 from storage.db import make_engine
 from storage.migrate import current_revision, head_revision
 

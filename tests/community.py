@@ -9,14 +9,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot import inbox, wire
-from bot.delivery import deliver_due
-from bot.jobs import run_due
-from bot.wechat_api import make_client
-from bot.worker import Worker
+from bot.outbound.delivery import deliver_due
+from bot.outbound.jobs import run_due
+from bot.outbound.worker import Worker
+from bot.wechat import inbox
+from bot.wechat.api import make_client
 from storage import houses
 from storage.clock import utcnow
 from storage.models import Person, RosterEntry, Ticket
+from wuye_dev import wire
 
 RESIDENTS = {
     "o-wang": ("王芳", "13800001111", ("3", "2", "501")),

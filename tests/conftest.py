@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from bot import wire
 from bot.config import Settings, load_settings
-from bot.fake_wechat import FakeWeChat
-from bot.nlu import NluService
+from bot.dialogue.nlu import NluService
+from bot.domains import install_all
 from bot.services import Services
 from storage.db import make_engine
 from storage.migrate import upgrade
+from wuye_dev import wire
+from wuye_dev.fake_wechat import FakeWeChat
 
 # Tencent's published EncodingAESKey / appid (DESIGN.md), so that safe mode is tested with real keys.
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -27,6 +28,12 @@ TOKEN = "test-token"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PG_ADMIN_URL = os.environ.get("WUYE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("WUYE_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _domains_installed() -> None:
+    """Tests call the job runner and delivery directly, as the worker would after installing."""
+    install_all()
 
 
 def _pg_available() -> bool:

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot import outbox
 from bot.cli import main
+from bot.outbound import outbox
 from storage.db import make_engine, session_scope
 from storage.migrate import head_revision, upgrade
 from storage.models import Outbox

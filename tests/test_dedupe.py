@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from werkzeug.serving import make_server
 
-from bot import inbox, wire
+from bot.wechat import inbox
 from storage.models import InboundMessage, Person
+from wuye_dev import wire
 
 
 @pytest.fixture

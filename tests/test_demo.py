@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import outbox, wire
 from bot.config import load_settings
+from bot.outbound import outbox
 from storage.db import make_engine, session_scope
+from wuye_dev import wire
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,22 +89,27 @@ def test_demo_worker_delivers_to_the_fake_wechat(demo: dict) -> None:
     pytest.fail("the embedded worker did not deliver the outbox row to the fake WeChat")
 
 
+def _wait_for_call(fake_url: str, openid: str) -> None:
+    deadline = time.monotonic() + 40  # generous: a loaded CI machine, not a speed target
+    while time.monotonic() < deadline:
+        calls = requests.get(f"{fake_url}/_fake/calls", params={"touser": openid}, timeout=2).json()["calls"]
+        if calls:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"the embedded worker did not deliver a push to {openid}")
+
+
 def test_chat_simulator_talks_to_the_demo_and_shows_pushes(demo: dict) -> None:
     engine = make_engine(f"sqlite:///{demo['db']}")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "chat", "--as", "demo-resident-2", "--url", demo["url"], "--fake", demo["fake"]],
-        env=demo["env"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    assert proc.stdin is not None
-    proc.stdin.write("你好\n")
-    proc.stdin.flush()
-    time.sleep(1.5)  # let the watcher note where the record of calls stands
     with session_scope(engine) as s:
         outbox.enqueue_text(s, "demo-resident-2", "张师傅已接单，预计30分钟内上门")
-    time.sleep(3)
-    proc.stdin.write("/quit\n")
-    proc.stdin.flush()
-    out, _ = proc.communicate(timeout=20)
+    _wait_for_call(demo["fake"], "demo-resident-2")
+    # The push went out before the chat started: the chat shows it first, then talks.
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--as", "demo-resident-2", "--url", demo["url"], "--fake", demo["fake"]],
+        env=demo["env"], input="你好\n/quit\n", capture_output=True, text=True, timeout=120,
+    )
+    out = proc.stdout + proc.stderr
     assert "Chatting with" in out
     assert "物业小助手" in out or "报修" in out  # the bot's answer to 你好
     assert "[推送] 张师傅已接单" in out

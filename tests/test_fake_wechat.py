@@ -16,7 +16,7 @@ import requests
 from wechatpy import WeChatClient
 from wechatpy.exceptions import APILimitedException, WeChatClientException
 
-from bot.fake_wechat import FakeState, FakeWeChat, create_fake_app
+from wuye_dev.fake_wechat import FakeState, FakeWeChat, create_fake_app
 
 APPID = "wx_test_appid"
 SECRET = "test_secret"

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from bot import nlu as nlu_module
 from bot.cli import main
+from bot.dialogue import nlu as nlu_module
 from bot.services import Services
 from intents.faq import default_faq
 from storage.models import FaqItem

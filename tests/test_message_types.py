@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot import wire
 from storage.models import InboundMessage, Person
+from wuye_dev import wire
 
 OPENID = "o-types"
 

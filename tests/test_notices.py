@@ -14,11 +14,11 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from bot import notices, wire
 from bot.cli import main
-from bot.delivery import deliver_due
-from bot.jobs import run_due
-from bot.wechat_api import make_client
+from bot.notices import compose as notices
+from bot.outbound.delivery import deliver_due
+from bot.outbound.jobs import run_due
+from bot.wechat.api import make_client
 from storage import houses
 from storage.clock import utcnow
 from storage.models import (
@@ -32,6 +32,7 @@ from storage.models import (
     WeChatTag,
 )
 from tests.community import Community, install_clock, start_clock
+from wuye_dev import wire
 
 SH = timedelta(hours=8)  # Asia/Shanghai
 

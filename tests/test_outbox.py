@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot import outbox
-from bot.delivery import backoff, deliver_due, resend
-from bot.wechat_api import make_client
-from bot.worker import Worker
+from bot.outbound import outbox
+from bot.outbound.delivery import backoff, deliver_due, resend
+from bot.outbound.worker import Worker
+from bot.wechat.api import make_client
 from storage.claims import claim_outbox
 from storage.clock import utcnow
 from storage.db import session_scope

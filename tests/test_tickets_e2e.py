@@ -189,8 +189,8 @@ def test_escalations_fire_once_and_survive_a_worker_restart(town: Community) -> 
     town.clock.advance(minutes=2)
     assert any("超时未接单" in p and number in p for p in town.pushes("o-zhao"))
     # A new worker process (restart) finds nothing left to escalate.
-    from bot.wechat_api import make_client
-    from bot.worker import Worker
+    from bot.outbound.worker import Worker
+    from bot.wechat.api import make_client
 
     town.worker = Worker(town.services.settings, town.engine, make_client(town.services.settings))
     town.clock.advance(minutes=30)
@@ -316,7 +316,7 @@ def test_residents_and_staff_working_at_the_same_time_from_threads(town: Communi
     connection, as WeChat's servers would deliver them."""
     import threading
 
-    from bot import wire
+    from wuye_dev import wire
 
     app = town.client.application
     results: dict[str, list[str]] = {}

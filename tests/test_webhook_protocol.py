@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 
-from bot import wire
 from storage.models import InboundMessage
 from tests.conftest import AES_KEY, APPID
+from wuye_dev import wire
 
 
 def inbound_count(engine) -> int:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from bot.wechat_api import WeChatApi, make_client
+from bot.wechat.api import WeChatApi, make_client
 from tests.conftest import APPID, REDIS_URL, make_settings
 
 

@@ -7,8 +7,11 @@ import logging
 
 import click
 
-from bot.cli import data, faq, nlu, notices, people, run, tickets
+from bot.cli import data, faq, nlu, run
 from bot.cli.base import Obj
+from bot.notices import cli as notices
+from bot.people import cli as people
+from bot.tickets import cli as tickets
 
 
 @click.group()

@@ -77,7 +77,7 @@ def outbox_list(obj: Obj, status: str, limit: int) -> None:
 @pass_obj
 def outbox_resend(obj: Obj, ids: tuple[int, ...], all_dead: bool) -> None:
     """Put dead letters back in the queue."""
-    from bot.delivery import resend
+    from bot.outbound.delivery import resend
 
     if not ids and not all_dead:
         raise click.UsageError("give outbox ids, or --all-dead")

@@ -32,14 +32,14 @@ def serve(
     from werkzeug.serving import make_server
 
     from bot.app import create_app
-    from bot.demo import seed_demo
+    from bot.outbound.worker import Worker
     from bot.services import Services
-    from bot.worker import Worker
+    from wuye_dev.demo import seed_demo
 
     settings = obj.settings
     fake = None
     if demo:
-        from bot.fake_wechat import FakeWeChat
+        from wuye_dev.fake_wechat import FakeWeChat
 
         fake = FakeWeChat(
             port=fake_port, appid=settings.wechat.appid, secret=settings.wechat.secret
@@ -92,7 +92,7 @@ def serve(
 @pass_obj
 def worker(obj: Obj, once: bool) -> None:
     """Run the worker alone (several may share one PostgreSQL)."""
-    from bot.worker import Worker
+    from bot.outbound.worker import Worker
 
     engine = engine_for(obj.settings)
     upgrade(engine)
@@ -115,7 +115,7 @@ def worker(obj: Obj, once: bool) -> None:
 @pass_obj
 def fake_wechat(obj: Obj, host: str, port: int) -> None:
     """Run a fake WeChat API that records every call (point [wechat] api_base at it)."""
-    from bot.fake_wechat import run
+    from wuye_dev.fake_wechat import run
 
     run(host, port, obj.settings.wechat.appid, obj.settings.wechat.secret)
 
@@ -134,7 +134,7 @@ def fake_wechat(obj: Obj, host: str, port: int) -> None:
 @pass_obj
 def chat(obj: Obj, openid: str, url: str | None, fake_url: str | None) -> None:
     """Talk to a running server from the terminal, exactly as WeChat would."""
-    from bot.chat import run_chat
+    from wuye_dev.chat import run_chat
 
     s = obj.settings
     url = url or f"http://{s.server.host}:{s.server.port}/wechat"

@@ -1,0 +1,231 @@
+"""From a parsed WeChat message to the text the bot answers, inside one transaction.
+
+The policy is one ordered table of named routes (as Rasa chooses a dialogue policy by stated
+priority). Each route has a `match` that looks at the turn and a `handle` that answers it; the
+first route that matches and answers (a handle may decline by returning `NotMine`) wins. The order
+is the design: events before messages, staff commands before resident talk, a pending form before
+a fresh reading, and the survey before anything that would hide it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+from wechatpy.messages import BaseMessage
+
+from bot.dialogue import chitchat, fallback, faq, human
+from bot.dialogue.turn import Handler, Turn
+from bot.notices import form_chat as notice_form
+from bot.notices import outage
+from bot.notices import outage_chat as outage_form
+from bot.notices import query_chat as notice_query
+from bot.people import bind_chat as bind
+from bot.services import Services
+from bot.surveys import chat as survey_chat
+from bot.surveys import staff_chat as survey_staff
+from bot.tickets import cancel_chat, praise, staff_chat, status_chat
+from bot.tickets import complaint_form as complaint
+from bot.tickets import repair_form as repair
+from bot.wechat.events import handle_event
+from bot.wechat.message import message_text, raw_event, raw_type
+from intents.model import Context, Intent
+from intents.nudge import is_nudge
+from intents.staff_commands import parse_staff_command
+from replies import render
+from storage import conversations, people, tickets
+from storage.models import Conversation
+
+MEDIA_REPLIES = {
+    "image": "image_received",
+    "location": "location_received",
+    "link": "link_received",
+}
+
+# A pending conversation of each kind, and the handler its next message goes to.
+FORMS: dict[str, Handler] = {
+    repair.FORM: repair.continue_form,
+    repair.URGENT_FOLLOWUP: repair.urgent_place,
+    complaint.FORM: complaint.continue_form,
+    bind.FORM: bind.continue_form,
+    notice_form.FORM: notice_form.continue_form,
+    outage_form.FORM: outage_form.continue_form,
+}
+
+# The handler for each intent, when no route before the last one claimed the message.
+INTENTS: dict[str, Handler] = {
+    "repair": repair.handle,
+    "complaint": complaint.handle,
+    "praise": praise.handle,
+    "faq": faq.handle,
+    "ticket_status": status_chat.handle,
+    "cancel_ticket": cancel_chat.handle,
+    "notice_query": notice_query.handle,
+    "human": human.handle,
+    "bind": bind.handle,
+    "chitchat": chitchat.handle,
+    "unknown": fallback.handle,
+}
+
+# Intents a current outage/maintenance notice may answer before the FAQ does.
+OUTAGE_QUESTIONS = ("faq", "notice_query", "unknown", "chitchat")
+# Readings a nudge may get from the words alone, before the dialogue knows a ticket is open.
+NUDGE_READINGS = frozenset({"unknown", "chitchat", "complaint", "faq"})
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    claims: str  # in words: what this route takes, for readers and for the test of the order
+    match: Callable[[Turn], bool]
+    handle: Handler
+    # A route that may decline answers None to let the next route try (an outage question with
+    # no outage in force); for the others None means "no reply".
+    may_decline: bool = False
+
+
+def _image(turn: Turn) -> str | None:
+    conv = turn.conversation
+    if conv is not None and conv.kind == repair.FORM:
+        return repair.add_photo(turn, turn.media_url)
+    if conv is not None and conv.kind == "proof" and turn.person.role in staff_chat.STAFF_ROLES:
+        conversations.clear(turn.session, turn.openid)
+        return staff_chat.attach_proof(turn.session, turn.services.settings, turn.person,
+                                       int(conv.state["ticket_id"]), turn.media_url, turn.now)
+    return turn.say("image_received")
+
+
+def _no_words(turn: Turn) -> str:
+    if turn.msg_type == "voice":
+        return turn.say("voice_unrecognised")
+    return turn.say(MEDIA_REPLIES.get(turn.msg_type, "unsupported"))
+
+
+def _staff_command(turn: Turn) -> str:
+    assert turn.command is not None
+    settings = turn.services.settings
+    if turn.command.action == "recovered":
+        return survey_staff.mark_recovered(turn.session, settings, turn.person, turn.command, turn.now)
+    return staff_chat.handle_command(turn.session, settings, turn.person, turn.command, turn.now)
+
+
+def _as_status(turn: Turn) -> str | None:
+    turn.intent = Intent("ticket_status", max(turn.intent.confidence, 0.8), slots=turn.intent.slots)
+    return status_chat.handle(turn)
+
+
+def _pending_form(turn: Turn) -> str | None:
+    assert turn.conversation is not None
+    reply = FORMS[turn.conversation.kind](turn)
+    if reply is None:  # the form let the message through: answer it as a new one
+        turn.conversation = None
+    return reply
+
+
+def _outage_notice(turn: Turn):  # type: ignore[no-untyped-def]
+    return outage.matching(turn.session, turn.services.settings, turn.person, turn.text, turn.now)
+
+
+def _outage_answer(turn: Turn) -> str | None:
+    notice = _outage_notice(turn)
+    return notice_query.answer_outage(turn, notice) if notice is not None else None
+
+
+def _instead_of_ticket(turn: Turn) -> str | None:
+    notice = _outage_notice(turn)
+    return outage_form.instead_of_ticket(turn, notice) if notice is not None else None
+
+
+def _by_intent(turn: Turn) -> str | None:
+    return INTENTS.get(turn.intent.name, fallback.handle)(turn)
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("image", "a photo: added to the open repair form, kept as a staff member's proof of work, else acknowledged",
+          lambda t: t.msg_type == "image", _image),
+    Route("no_words", "voice WeChat could not transcribe, locations, links and other media",
+          lambda t: t.msg_type != "image" and not t.has_words, _no_words),
+    Route("staff_command", "接单/到场/完成/转派/我的工单/已回访 from staff, supervisors and managers",
+          lambda t: t.command is not None, _staff_command),
+    Route("publish_notice", "发布通知: a manager starts composing a notice",
+          lambda t: t.has_words and notice_form.is_start(t.text), notice_form.start),
+    Route("pending_form", "the next message of an open form (repair, complaint, binding, notice, outage)",
+          lambda t: t.conversation is not None and t.conversation.kind in FORMS, _pending_form,
+          may_decline=True),
+    Route("survey_answer", "a rating while a 回访 survey is open",
+          lambda t: t.open_survey is not None and t.intent.rating is not None, survey_chat.answer),
+    Route("reopen", "没修好 / 又坏了 about a ticket done in the last days: the work is redone",
+          survey_chat.is_reopen_of_recent, survey_chat.reopen),
+    Route("bare_ticket_number", "a ticket number alone: how that ticket stands",
+          lambda t: t.intent.name in ("unknown", "chitchat") and bool(t.intent.slots.get("ticket_no"))
+          and not is_nudge(t.text), _as_status),
+    Route("nudge", "催一下 / 还要等多久 from someone with an open ticket",
+          lambda t: t.intent.name in NUDGE_READINGS and is_nudge(t.text)
+          and bool(tickets.open_for_reporter(t.session, t.person)), _as_status),
+    Route("outage_question", "a question an announced outage answers (今天停水吗)",
+          lambda t: t.intent.name in OUTAGE_QUESTIONS, _outage_answer, may_decline=True),
+    Route("repair_during_outage", "家里没水了 during an announced 停水: the notice, unless they insist",
+          lambda t: t.intent.name == "repair" and not t.intent.slots.get("urgent"), _instead_of_ticket,
+          may_decline=True),
+    Route("by_intent", "everything else, by what the words mean", lambda t: True, _by_intent),
+)
+
+
+def route(turn: Turn) -> tuple[str, str | None]:
+    """The name of the route that answered, and its answer."""
+    for r in ROUTES:
+        if r.match(turn):
+            reply = r.handle(turn)
+            if reply is not None or not r.may_decline:
+                return r.name, reply
+    raise AssertionError("the last route matches everything")
+
+
+def respond(session: Session, services: Services, msg: BaseMessage, now: datetime) -> str | None:
+    if raw_type(msg) == "event":
+        return handle_event(session, services, msg, raw_event(msg), now)
+    turn = read(session, services, msg, now)
+    return route(turn)[1]
+
+
+def read(session: Session, services: Services, msg: BaseMessage, now: datetime) -> Turn:
+    """Everything the routes look at. Read and understand first, write last: on SQLite the write
+    lock is taken at the first write and held to the commit, so the NLU must not run under it."""
+    conv = conversations.get_pending(session, msg.source, now)
+    msg_type = msg.type if msg.type != "unknown" else raw_type(msg)
+    text = message_text(msg) if msg_type != "image" else None
+    known = people.by_openid(session, msg.source)
+    is_staff = known is not None and known.role in staff_chat.STAFF_ROLES
+    command = parse_staff_command(text) if text and is_staff else None
+    open_survey = survey_chat.open_for(session, known, now) if known is not None and conv is None else None
+    intent = Intent("unknown", 0.0)
+    if text is not None and command is None:
+        if notice_form.is_start(text):
+            intent = Intent("notice_query", 1.0)  # "发布通知" is a command, not a question
+        else:
+            context = Context(
+                pending=conv.kind if conv else ("survey" if open_survey else None),
+                faq_choices=_offered_choices(conv),
+                data=dict(conv.state) if conv else {},
+            )
+            intent = services.nlu.understand(text, context)
+    person = people.touch(session, msg.source, now, known)
+    return Turn(
+        session, services, person, text or "", intent, conv, now,
+        msg_type=msg_type, has_words=text is not None,
+        media_url=str(msg._data.get("PicUrl") or msg._data.get("MediaId") or ""),
+        raw=dict(msg._data), command=command, open_survey=open_survey,
+    )
+
+
+def _offered_choices(conv: Conversation | None) -> tuple[str, ...]:
+    """FAQ ids the resident was last offered as a numbered list, if a reply may pick one."""
+    if conv is None:
+        return ()
+    key = "choices" if conv.kind == "faq_choice" else "faq_choices"  # a form keeps its own
+    return tuple(conv.state.get(key) or ())
+
+
+__all__ = ["FORMS", "INTENTS", "ROUTES", "Route", "read", "render", "respond", "route"]

@@ -1,0 +1,156 @@
+"""Deliver claimed outbox rows and decide, per WeChat's answer, what happens next."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from wechatpy.exceptions import WeChatClientException
+
+from bot.config import WorkerConfig
+from bot.outbound.registry import REGISTRY, Outcome
+from bot.wechat.api import WeChatApi
+from storage.claims import claim_outbox
+from storage.clock import utcnow
+from storage.models import Outbox
+
+log = logging.getLogger("wuye.delivery")
+
+# Retrying these can never succeed: the person left, the id is wrong, the request is malformed,
+# or the 48 h / per-user quota of customer-service messages is used up.
+PERMANENT_ERRCODES = frozenset(
+    {40003, 40008, 40033, 40037, 41028, 43004, 43019, 45015, 45047, 47001, 48001, 40013, 40125,
+     # tags and mass send: bad tag name/id, too many tags, bad openid list, clientmsgid already sent
+     40032, 40130, 45056, 45059, 45065, 45157, 45158, 45159}
+)
+# Token trouble: wechatpy has already refetched the token and retried once; try again later.
+TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
+# Quotas reset with time: back off harder.
+QUOTA_ERRCODES = frozenset({45009, 45011})
+
+
+
+def classify(exc: Exception) -> Outcome:
+    if isinstance(exc, WeChatClientException):
+        code = exc.errcode
+        if code is None:  # HTTP-level failure (5xx) or an unreachable server
+            status_code = getattr(getattr(exc, "response", None), "status_code", None)
+            return Outcome("retry", None, f"HTTP {status_code or '?'}: {exc.errmsg or exc}")
+        if code in PERMANENT_ERRCODES:
+            return Outcome("dead", code, f"{code} {exc.errmsg}")
+        return Outcome("retry", code, f"{code} {exc.errmsg}")
+    if isinstance(exc, requests.Timeout):
+        return Outcome("retry", None, f"timeout: {exc}")
+    if isinstance(exc, requests.RequestException):
+        return Outcome("retry", None, f"network: {exc}")
+    return Outcome("retry", None, f"{type(exc).__name__}: {exc}")
+
+
+def backoff(
+    attempts: int, cfg: WorkerConfig, errcode: int | None = None, rng: random.Random | None = None
+) -> float:
+    """Exponential with ±20% jitter so that many failed rows don't return at the same instant."""
+    base = cfg.backoff_base_seconds * (2 ** max(attempts - 1, 0))
+    if errcode in QUOTA_ERRCODES:
+        base *= 4
+    jitter = (rng or random).uniform(0.8, 1.2)
+    return min(base, cfg.backoff_max_seconds) * jitter
+
+
+def send(client: WeChatApi, row: Outbox) -> dict[str, Any]:
+    payload = row.payload
+    if payload.get("method") == "get":
+        result = client.get(payload["endpoint"], params=payload["body"])
+    else:
+        result = client.post(payload["endpoint"], data=payload["body"])
+    return result if isinstance(result, dict) else {}
+
+
+@dataclass
+class DeliveryStats:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+
+
+def deliver_due(
+    engine: Engine, client: WeChatApi, cfg: WorkerConfig, now: datetime | None = None
+) -> DeliveryStats:
+    stats = DeliveryStats()
+    with Session(engine, expire_on_commit=False) as session:
+        rows = claim_outbox(session, now or utcnow(), cfg.batch_size, cfg.lease_seconds)
+    stats.claimed = len(rows)
+    for row in rows:
+        try:
+            outcome = Outcome("sent", result=send(client, row))
+        except Exception as exc:  # every failure becomes a decision, never a dead worker
+            outcome = classify(exc)
+        if outcome.status == "retry" and row.attempts >= cfg.max_attempts:
+            outcome.status = "dead"
+            outcome.error = f"gave up after {row.attempts} attempts: {outcome.error}"
+        _finish(engine, row, outcome, cfg)
+        field = {"sent": "sent", "retry": "retried", "dead": "dead"}[outcome.status]
+        setattr(stats, field, getattr(stats, field) + 1)
+        if outcome.status != "sent":
+            log.warning("outbox #%s %s: %s", row.id, outcome.status, outcome.error)
+    return stats
+
+
+def _finish(engine: Engine, row: Outbox, outcome: Outcome, cfg: WorkerConfig) -> None:
+    now = utcnow()
+    values: dict[str, Any] = {"lease_until": None, "claim_token": None}
+    if outcome.status == "sent":
+        values |= {"status": "sent", "sent_at": now, "result": outcome.result, "last_error": None}
+    elif outcome.status == "dead":
+        values |= {"status": "dead", "last_errcode": outcome.errcode, "last_error": outcome.error}
+    else:
+        delay = backoff(row.attempts, cfg, outcome.errcode)
+        values |= {
+            "status": "pending",
+            "next_attempt_at": now + timedelta(seconds=delay),
+            "last_errcode": outcome.errcode,
+            "last_error": outcome.error,
+        }
+    with Session(engine) as session:
+        # Only if the row is still ours: a lease that ran out may have passed it to another worker.
+        res = session.execute(
+            update(Outbox)
+            .where(Outbox.id == row.id, Outbox.claim_token == row.claim_token)
+            .values(**values)
+        )
+        hook = REGISTRY.results.get(row.ref_kind or "")
+        if hook is not None and res.rowcount == 1 and outcome.status in ("sent", "dead"):
+            try:
+                with session.begin_nested():
+                    hook(session, row, outcome)
+            except Exception:
+                # The message went out (or never will): record that even if the hook broke,
+                # rather than leave the row to be sent again when its lease runs out.
+                log.exception("result hook %s failed for outbox #%s", row.ref_kind, row.id)
+        session.commit()
+
+
+def resend(session: Session, ids: list[int] | None = None) -> int:
+    """Put dead letters (all, or the given ids) back in the queue; returns how many."""
+    stmt = update(Outbox).where(Outbox.status == "dead")
+    if ids is not None:
+        stmt = stmt.where(Outbox.id.in_(ids))
+    res = session.execute(
+        stmt.values(
+            status="pending",
+            attempts=0,
+            next_attempt_at=utcnow(),
+            last_error=None,
+            last_errcode=None,
+        )
+    )
+    session.commit()
+    return res.rowcount or 0

@@ -1,0 +1,79 @@
+"""What the outbound machinery runs on the domains' behalf: a handler per job kind and a hook per
+delivery-result ref kind.
+
+The domains fill it through their `install(registry)` functions, called from the one list in
+`bot.domains`; this module imports none of them, so outbound stays below every domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from storage.models import Job, Outbox
+
+
+class JobKind(StrEnum):
+    """Every time-driven step that can be scheduled (`jobs.kind`)."""
+
+    ESCALATE_ACCEPT = "escalate_accept"
+    ESCALATE_RESOLVE = "escalate_resolve"
+    SURVEY_SCHEDULE = "survey_schedule"
+    SURVEY_SEND = "survey_send"
+    SURVEY_REMIND = "survey_remind"
+    SURVEY_EXPIRE = "survey_expire"
+    RECOVERY_CHECK = "recovery_check"
+    NOTICE_SEND = "notice_send"
+
+
+class RefKind(StrEnum):
+    """What an outbox row may be about (`outbox.ref_kind`), when its result matters to a domain."""
+
+    NOTICE_DELIVERY = "notice_delivery"
+    NOTICE_BATCH = "notice_batch"
+    WECHAT_TAGS = "wechat_tags"
+    WECHAT_TAG = "wechat_tag"
+    WECHAT_TAG_MEMBERS = "wechat_tag_members"
+
+
+@dataclass
+class Outcome:
+    """What WeChat's answer to one outbox row means."""
+
+    status: str  # sent | retry | dead
+    errcode: int | None = None
+    error: str | None = None
+    result: dict[str, Any] | None = None
+
+
+JobHandler = Callable[[Session, Settings, Job, datetime], None]
+# Called in the transaction that records a final result (sent or dead), so e.g. a notice's
+# per-recipient record can never disagree with it.
+ResultHook = Callable[[Session, Outbox, Outcome], None]
+
+
+@dataclass
+class Registry:
+    jobs: dict[str, JobHandler] = field(default_factory=dict)
+    results: dict[str, ResultHook] = field(default_factory=dict)
+
+    def job(self, kind: JobKind, fn: JobHandler) -> None:
+        self.jobs[kind] = fn
+
+    def on_result(self, kind: RefKind, fn: ResultHook) -> None:
+        self.results[kind] = fn
+
+    def missing(self) -> list[str]:
+        """Kinds that can be scheduled or enqueued but that nothing handles."""
+        return [str(k) for k in JobKind if k not in self.jobs] + [
+            str(k) for k in RefKind if k not in self.results
+        ]
+
+
+REGISTRY = Registry()

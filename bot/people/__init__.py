@@ -1,0 +1,1 @@
+"""People: residents bound to houses, the roster, and staff with their roles."""

@@ -1,0 +1,120 @@
+"""The roster, staff, supervisors and managers."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bot.cli.base import Obj, engine_for, pass_obj
+from storage.migrate import upgrade
+
+
+@click.group()
+def residents() -> None:
+    """The resident roster."""
+
+
+@residents.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@pass_obj
+def residents_import(obj: Obj, path: str) -> None:
+    """Import a roster CSV (building, unit, room, name, phone[, openid]); all rows or none."""
+    from bot.people.roster import apply_roster, parse_roster
+
+    rows, errors = parse_roster(path)
+    if errors:
+        for e in errors:
+            click.echo(e, err=True)
+        raise click.ClickException(f"{len(errors)} bad row(s); nothing was imported")
+    engine = engine_for(obj.settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        result = apply_roster(session, rows)
+        session.commit()
+    click.echo(f"added {result.added}, updated {result.updated}, unchanged {result.unchanged}")
+
+
+@click.group()
+def staff() -> None:
+    """Staff, supervisors and managers."""
+
+
+@staff.command("add")
+@click.option("--openid", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    type=click.Choice(["staff", "supervisor", "manager"]),
+    default="staff",
+    show_default=True,
+)
+@click.option("--phone", default="")
+@click.option(
+    "--categories",
+    default="",
+    help="Comma-separated: 水电,门窗,电梯,公共照明,管道疏通,燃气,公共设施,其他,客服",
+)
+@click.option("--buildings", default="", help="Comma-separated building numbers (blank: all).")
+@pass_obj
+def staff_add(
+    obj: Obj, openid: str, name: str, role: str, phone: str, categories: str, buildings: str
+) -> None:
+    """Add a staff member, or update the one with this openid."""
+    from bot.config import REPAIR_CATEGORIES
+    from storage.clock import utcnow
+    from storage.models import Person
+
+    cats = [c.strip() for c in categories.replace("，", ",").split(",") if c.strip()]
+    unknown = [c for c in cats if c not in (*REPAIR_CATEGORIES, "客服")]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown categor(y/ies) {', '.join(unknown)}", param_hint="--categories"
+        )
+    engine = engine_for(obj.settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        person = session.execute(select(Person).where(Person.openid == openid)).scalar_one_or_none()
+        verb = "updated" if person else "added"
+        person = person or Person(openid=openid)
+        person.name, person.role, person.categories, person.buildings = (
+            name,
+            role,
+            ",".join(cats),
+            buildings,
+        )
+        person.phone = phone or person.phone
+        person.active, person.updated_at = True, utcnow()
+        session.add(person)
+        session.commit()
+    click.echo(f"{verb} {role} {name} ({openid})")
+
+
+@staff.command("list")
+@pass_obj
+def staff_list(obj: Obj) -> None:
+    """List staff with their open ticket counts."""
+    from storage import tickets as store
+    from storage.models import Person
+
+    engine = engine_for(obj.settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        people = list(
+            session.execute(
+                select(Person)
+                .where(Person.role.in_(("staff", "supervisor", "manager")))
+                .order_by(Person.role, Person.id)
+            ).scalars()
+        )
+        load = store.open_load(session, [p.id for p in people if p.id])
+    for p in people:
+        state = "" if p.active else " (inactive)"
+        click.echo(
+            f"{p.role:<10} {p.name:<8} {p.openid:<24} open={load.get(p.id or 0, 0):<3} "
+            f"categories={p.categories or '-'} buildings={p.buildings or 'all'}{state}"
+        )
+    click.echo(f"{len(people)} people")
+
+
+COMMANDS = ["residents", "staff"]

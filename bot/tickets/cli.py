@@ -1,0 +1,155 @@
+"""Tickets and the numbers managers steer by."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bot.cli.base import Obj, engine_for, pass_obj
+from storage.migrate import upgrade
+
+
+@click.group()
+def tickets() -> None:
+    """Tickets (repairs, complaints, praise, call-backs)."""
+
+
+@tickets.command("list")
+@click.option("--status", default=None, help="open, accepted, on_site, done, cancelled")
+@click.option("--building", default=None)
+@click.option("--limit", default=50, show_default=True)
+@pass_obj
+def tickets_list(obj: Obj, status: str | None, building: str | None, limit: int) -> None:
+    """List tickets, newest first."""
+    from bot.tickets.flow import STATUS_LABEL, local
+    from storage.models import Person, Ticket
+
+    engine = engine_for(obj.settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        q = select(Ticket).order_by(Ticket.id.desc()).limit(limit)
+        if status:
+            q = q.where(Ticket.status == status)
+        if building:
+            q = q.where(Ticket.building == building)
+        rows = list(session.execute(q).scalars())
+        names = {p.id: p.name for p in session.execute(select(Person)).scalars()}
+    for t in rows:
+        created = local(obj.settings, t.created_at).strftime("%m-%d %H:%M")
+        click.echo(
+            f"{t.number} {created} {STATUS_LABEL.get(t.status, t.status):<4} {'急' if t.urgent else ' '} "
+            f"{t.category:<5} {t.place or '-':<14} {names.get(t.assignee_id, '-'):<6} {t.description[:30]}"
+        )
+    click.echo(f"{len(rows)} ticket(s)")
+
+
+@tickets.command("show")
+@click.argument("number")
+@pass_obj
+def tickets_show(obj: Obj, number: str) -> None:
+    """One ticket with its events."""
+    from bot.tickets.flow import STATUS_LABEL, local
+    from storage import tickets as store
+    from storage.models import Person
+
+    engine = engine_for(obj.settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        t = store.by_number(session, number)
+        if t is None:
+            raise click.ClickException(f"no ticket {number}; `wuye tickets list` shows the numbers")
+        names = {p.id: p.name or p.openid for p in session.execute(select(Person)).scalars()}
+        events = store.events(session, t)
+    click.echo(
+        f"{t.number}  {t.kind}/{t.category}  {STATUS_LABEL.get(t.status, t.status)}{'  紧急' if t.urgent else ''}"
+    )
+    click.echo(
+        f"place: {t.place or '-'}   phone: {t.contact_phone or '-'}   time: {t.preferred_time or '尽快'}"
+    )
+    click.echo(
+        f"reporter: {names.get(t.reporter_id, '-')}   assignee: {names.get(t.assignee_id, '-')}"
+    )
+    click.echo(f"description: {t.description}")
+    if t.photos:
+        click.echo("photos: " + " ".join(t.photos))
+    for e in events:
+        when = local(obj.settings, e.created_at).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"  {when}  {e.action:<12} {names.get(e.actor_id, 'system'):<8} {e.note}")
+
+
+# ---------------------------------------------------------------- report
+
+
+@click.command()
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day (default: 30 days ago).",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last day, inclusive (default: today).",
+)
+@click.option("--by", type=click.Choice(["category", "staff", "building", "week"]), default=None)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the rows as CSV.",
+)
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PNG of the weekly trend of volume and satisfaction.",
+)
+@pass_obj
+def report(
+    obj: Obj, start, end, by: str | None, csv_path: str | None, chart_path: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    """Tickets, response times, escalations, survey response and satisfaction."""
+    from datetime import timedelta
+
+    from bot.tickets import report as rep
+    from storage.clock import utcnow
+
+    settings = obj.settings
+    tz = settings.community.tz
+    today = utcnow().astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    first = start.replace(tzinfo=tz) if start else today - timedelta(days=30)
+    last = (end.replace(tzinfo=tz) if end else today) + timedelta(days=1)
+    if last <= first:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+    engine = engine_for(settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        rows = rep.compute(session, settings, first, last, by)
+        weekly = rep.compute(session, settings, first, last, "week") if chart_path else []
+    click.echo(
+        f"{settings.community.name}  {first:%Y-%m-%d} .. {last - timedelta(days=1):%Y-%m-%d}"
+    )
+    click.echo(rep.format_table(rows))
+    if csv_path:
+        rep.write_csv(rows, csv_path)
+        click.echo(f"wrote {csv_path}")
+    if chart_path:
+        try:
+            rep.write_chart(
+                weekly, chart_path, f"{first:%Y-%m-%d} .. {last - timedelta(days=1):%Y-%m-%d}"
+            )
+        except ImportError:
+            raise click.ClickException(
+                "the chart needs matplotlib: pip install 'wuye[report]'"
+            ) from None
+        click.echo(f"wrote {chart_path}")
+
+
+COMMANDS = ["tickets", "report"]

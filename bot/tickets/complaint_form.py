@@ -1,0 +1,53 @@
+"""投诉 becomes a TS ticket for customer-service staff, with the same lifecycle as a repair."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.dialogue.turn import Turn
+from bot.tickets import flow as ticket_flow
+from bot.tickets.repair_form import describe, has_words
+from storage import conversations
+from storage.models import House
+
+FORM = "complaint_form"
+_BARE = re.compile(r"^\s*(我要|我想|要)?(投诉|反映|举报|投诉一下|反映个?问题)[\s!！。.]*$")
+
+
+def _place(turn: Turn) -> tuple[str, str, int | None]:
+    slots = turn.intent.slots
+    if slots.get("building") and slots.get("room"):
+        unit = f"{slots['unit']}单元" if slots.get("unit") else ""
+        return f"{slots['building']}栋{unit}{slots['room']}", str(slots["building"]), None
+    if turn.person.house_id and (house := turn.session.get(House, turn.person.house_id)):
+        return ticket_flow.house_label(house), house.building, house.id
+    return "", str(slots.get("building") or ""), None
+
+
+def open_complaint(turn: Turn, text: str) -> str:
+    place, building, house_id = _place(turn)
+    draft = ticket_flow.Draft(
+        kind="complaint", description=describe(text) or text, category="投诉", area="home", house_id=house_id,
+        building=building, place=place, contact_phone=turn.intent.slots.get("phone") or turn.person.phone,
+    )
+    ticket = ticket_flow.open_ticket(turn.session, turn.services.settings, draft, turn.person, turn.now)
+    conversations.clear(turn.session, turn.openid)
+    return turn.say("complaint_created", number=ticket.number, accept_minutes=turn.services.settings.tickets.accept_minutes)
+
+
+def handle(turn: Turn) -> str | None:
+    if not has_words(describe(turn.text)):
+        return turn.say("fallback")  # a bare phone number or room is no complaint
+    if _BARE.match(turn.text):
+        ttl = timedelta(minutes=turn.services.settings.tickets.form_ttl_minutes)
+        conversations.set_pending(turn.session, turn.openid, FORM, {}, turn.now, ttl)
+        return turn.say("complaint_ask")
+    return open_complaint(turn, turn.text)
+
+
+def continue_form(turn: Turn) -> str:
+    if turn.intent.name == "cancel_ticket" and turn.intent.slots.get("cancels") == "pending":
+        conversations.clear(turn.session, turn.openid)
+        return turn.say("repair_cancelled").replace("报修", "投诉")
+    return open_complaint(turn, turn.text)

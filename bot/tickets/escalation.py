@@ -1,0 +1,42 @@
+"""Response-time standards: a ticket nobody accepted in time goes to the supervisor; one not done
+within its category's hours goes to the manager. Each fires once (job dedupe keys)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.outbound import notify
+from bot.tickets import routing
+from bot.tickets.flow import STATUS_LABEL, person_label
+from replies import render
+from storage import tickets as store
+from storage.models import Job, Person, Ticket
+
+
+def escalate_accept(session: Session, settings: Settings, job: Job, now: datetime) -> None:
+    ticket = session.get(Ticket, job.ref_id)
+    if ticket is None or ticket.status != "open":
+        return  # accepted, done or cancelled in time
+    assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+    text = render("escalate_accept", settings.community, number=ticket.number, category=ticket.category,
+                  place=ticket.place or "-", minutes=job.payload.get("minutes", ""), assignee=person_label(assignee))
+    targets = [p for p in routing.supervisors(session, ticket.category, ticket.building) if p.id != ticket.assignee_id]
+    for person in targets or routing.managers(session):
+        notify.to_staff(session, settings, person, text, dedupe_key=f"job:{job.id}:{person.id}")
+    store.add_event(session, ticket, "escalated", None, now, "超时未接单 → 主管")
+
+
+def escalate_resolve(session: Session, settings: Settings, job: Job, now: datetime) -> None:
+    ticket = session.get(Ticket, job.ref_id)
+    if ticket is None or ticket.status not in store.OPEN_STATUSES:
+        return
+    assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+    text = render("escalate_resolve", settings.community, number=ticket.number, category=ticket.category,
+                  place=ticket.place or "-", hours=job.payload.get("hours", ""),
+                  status=STATUS_LABEL.get(ticket.status, ticket.status), assignee=person_label(assignee))
+    for person in routing.managers(session):
+        notify.to_staff(session, settings, person, text, dedupe_key=f"job:{job.id}:{person.id}")
+    store.add_event(session, ticket, "escalated", None, now, "超时未完成 → 经理")

@@ -1,0 +1,277 @@
+"""The ticket lifecycle: open, route, push, accept, arrive, finish, transfer, cancel, nudge.
+
+Every change writes a ticket event and its pushes (outbox rows) in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.outbound import jobs, notify
+from bot.outbound.registry import JobKind
+from bot.tickets import routing
+from replies import render
+from storage import tickets as store
+from storage.models import House, Person, Ticket
+
+STATUS_LABEL = {
+    "open": "待接单",
+    "accepted": "已接单",
+    "on_site": "处理中",
+    "done": "已完成",
+    "cancelled": "已取消",
+    "closed": "已记录",
+}
+KIND_LABEL = {"repair": "报修", "complaint": "投诉", "praise": "表扬", "human": "人工服务"}
+
+
+@dataclass
+class Draft:
+    kind: str
+    description: str
+    category: str = "其他"
+    urgent: bool = False
+    area: str = "home"
+    house_id: int | None = None
+    building: str = ""
+    place: str = ""
+    contact_phone: str = ""
+    preferred_time: str = ""
+    photos: list[str] = field(default_factory=list)
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    """SQLite returns naive UTC; make every time comparable."""
+    if dt is None or dt.tzinfo is not None:
+        return dt
+    return dt.replace(tzinfo=UTC)
+
+
+def local(settings: Settings, dt: datetime) -> datetime:
+    return aware(dt).astimezone(settings.community.tz)  # type: ignore[union-attr]
+
+
+def duration_label(delta: timedelta) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes}分钟"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}小时{minutes}分钟" if minutes else f"{hours}小时"
+    return f"{hours // 24}天{hours % 24}小时"
+
+
+def house_label(house: House) -> str:
+    unit = f"{house.unit}单元" if house.unit else ""
+    return f"{house.building}栋{unit}{house.room}"
+
+
+def person_label(person: Person | None) -> str:
+    if person is None:
+        return "值班人员"
+    return person.name or "工作人员"
+
+
+def category_key(ticket: Ticket) -> str:
+    return {"complaint": "投诉", "human": "人工"}.get(ticket.kind, ticket.category)
+
+
+def card_values(session: Session, settings: Settings, ticket: Ticket) -> dict[str, Any]:
+    assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+    photos = "\n照片：" + " ".join(ticket.photos) if ticket.photos else ""
+    return {
+        "title": f"{'紧急' if ticket.urgent else '新'}{KIND_LABEL.get(ticket.kind, '')}工单",
+        "number": ticket.number,
+        "category": ticket.category if ticket.kind == "repair" else KIND_LABEL[ticket.kind],
+        "place": ticket.place or "待确认",
+        "description": ticket.description,
+        "contact": ticket.contact_phone or "未留",
+        "preferred_time": ticket.preferred_time or "尽快",
+        "photos": photos,
+        "remark": ("照片：" + " ".join(ticket.photos)) if ticket.photos else "请尽快联系住户",
+        "status": STATUS_LABEL.get(ticket.status, ticket.status),
+        "urgent": "（紧急）" if ticket.urgent else "",
+        "assignee": person_label(assignee),
+    }
+
+
+def _say(settings: Settings, key: str, **values: Any) -> str:
+    return render(key, settings.community, **values)
+
+
+def estimate_done_at(session: Session, settings: Settings, ticket: Ticket, now: datetime) -> datetime:
+    """Median of how long recent tickets of this category took; the configured hours until
+    there is enough history to go on."""
+    rows = session.execute(
+        select(Ticket.created_at, Ticket.done_at)
+        .where(Ticket.kind == ticket.kind, Ticket.category == ticket.category, Ticket.status == "done")
+        .where(Ticket.done_at.is_not(None))
+        .order_by(Ticket.done_at.desc())
+        .limit(50)
+    ).all()
+    spans = [(aware(d) - aware(c)).total_seconds() for c, d in rows if c and d]  # type: ignore[operator]
+    if len(spans) >= 3:
+        return now + timedelta(seconds=statistics.median(spans))
+    return now + timedelta(hours=settings.tickets.resolution_hours.get(category_key(ticket), 24))
+
+
+def _reporters(session: Session, ticket: Ticket) -> list[Person]:
+    people = [session.get(Person, ticket.reporter_id)] if ticket.reporter_id else []
+    return [p for p in people if p] + store.followers(session, ticket)
+
+
+def tell_residents(session: Session, settings: Settings, ticket: Ticket, text: str, now: datetime) -> None:
+    for person in _reporters(session, ticket):
+        notify.to_resident(
+            session, settings, person, text, now,
+            title=f"工单{STATUS_LABEL.get(ticket.status, '')}", number=ticket.number,
+            status=STATUS_LABEL.get(ticket.status, ""),
+        )
+
+
+def push_card(session: Session, settings: Settings, ticket: Ticket, to: Person | None, prefix: str = "") -> None:
+    values = card_values(session, settings, ticket)
+    text = _say(settings, "staff_card", **values)
+    notify.to_staff(session, settings, to, prefix + text, card=values)
+
+
+# ---------------------------------------------------------------- opening
+
+
+def open_ticket(session: Session, settings: Settings, draft: Draft, reporter: Person | None, now: datetime) -> Ticket:
+    ticket = Ticket(
+        number=store.next_number(session, draft.kind, local(settings, now)),
+        kind=draft.kind, category=draft.category, urgent=draft.urgent, description=draft.description,
+        area=draft.area, house_id=draft.house_id, building=draft.building, place=draft.place,
+        reporter_id=reporter.id if reporter else None, contact_phone=draft.contact_phone,
+        preferred_time=draft.preferred_time, photos=list(draft.photos), created_at=now, updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    store.add_event(session, ticket, "created", reporter, now, draft.description[:500])
+    if draft.kind == "praise":
+        ticket.status = "closed"
+        return ticket
+    assignee = routing.choose_assignee(session, draft.kind, draft.category, draft.building)
+    if assignee is not None:
+        ticket.assignee_id = assignee.id
+        store.add_event(session, ticket, "assigned", None, now, person_label(assignee))
+        push_card(session, settings, ticket, assignee)
+    if draft.urgent:
+        values = card_values(session, settings, ticket)
+        for sup in routing.supervisors(session, draft.category, draft.building):
+            if sup.id != ticket.assignee_id:
+                notify.to_staff(session, settings, sup, _say(settings, "staff_urgent_card", **values), card=values)
+    schedule_escalations(session, settings, ticket, now)
+    return ticket
+
+
+def schedule_escalations(session: Session, settings: Settings, ticket: Ticket, now: datetime, round_: int = 0) -> None:
+    t = settings.tickets
+    accept_in = t.urgent_accept_minutes if ticket.urgent else t.accept_minutes
+    suffix = f":{round_}" if round_ else ""
+    jobs.schedule(session, JobKind.ESCALATE_ACCEPT, ticket.id, now + timedelta(minutes=accept_in),
+                  f"escalate_accept:{ticket.id}{suffix}", {"minutes": accept_in})
+    hours = t.resolution_hours.get(category_key(ticket), 24)
+    jobs.schedule(session, JobKind.ESCALATE_RESOLVE, ticket.id, now + timedelta(hours=hours),
+                  f"escalate_resolve:{ticket.id}{suffix}", {"hours": hours})
+
+
+# ---------------------------------------------------------------- staff moves
+
+
+def may_move(ticket: Ticket, actor: Person) -> bool:
+    return ticket.assignee_id == actor.id or actor.role in ("supervisor", "manager")
+
+
+def accept(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> str:
+    if ticket.assignee_id != actor.id:
+        ticket.assignee_id = actor.id  # a supervisor taking it on becomes the assignee
+    ticket.status, ticket.accepted_at, ticket.updated_at = "accepted", now, now
+    ticket.expected_done_at = estimate_done_at(session, settings, ticket, now)
+    store.add_event(session, ticket, "accepted", actor, now)
+    jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
+    eta = local(settings, ticket.expected_done_at).strftime("%m月%d日 %H:%M")
+    tell_residents(session, settings, ticket, _say(
+        settings, "resident_accepted", number=ticket.number, assignee=person_label(actor),
+        phone=actor.phone or settings.community.hotline, eta=eta,
+    ), now)
+    return _say(settings, "staff_accepted", number=ticket.number)
+
+
+def arrive(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> str:
+    if ticket.accepted_at is None:
+        ticket.accepted_at = now
+        jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
+    ticket.status, ticket.arrived_at, ticket.updated_at = "on_site", now, now
+    store.add_event(session, ticket, "arrived", actor, now)
+    tell_residents(session, settings, ticket, _say(
+        settings, "resident_arrived", number=ticket.number, assignee=person_label(actor)), now)
+    return _say(settings, "staff_arrived", number=ticket.number)
+
+
+def finish(session: Session, settings: Settings, ticket: Ticket, actor: Person, note: str, now: datetime) -> str:
+    if ticket.accepted_at is None:
+        ticket.accepted_at = now
+    ticket.status, ticket.done_at, ticket.updated_at = "done", now, now
+    store.add_event(session, ticket, "done", actor, now, note)
+    jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
+    jobs.cancel(session, JobKind.ESCALATE_RESOLVE, ticket.id)  # type: ignore[arg-type]
+    tell_residents(session, settings, ticket, _say(
+        settings, "resident_done", number=ticket.number, note=note or "已处理"), now)
+    # The 回访 is the surveys domain's, scheduled through a job written in this transaction,
+    # so a completion can never commit without its survey (and tickets import no survey code).
+    jobs.schedule(session, JobKind.SURVEY_SCHEDULE, ticket.id, now,
+                  f"survey_schedule:{ticket.id}:{ticket.reopen_count}", {"round": ticket.reopen_count})
+    return _say(settings, "staff_done", number=ticket.number, minutes=settings.tickets.proof_photo_minutes)
+
+
+def transfer(session: Session, settings: Settings, ticket: Ticket, actor: Person, to: Person, now: datetime) -> str:
+    ticket.assignee_id, ticket.updated_at = to.id, now
+    if ticket.status != "open":
+        ticket.status = "open"  # the new assignee has to accept it
+    store.add_event(session, ticket, "transferred", actor, now, person_label(to))
+    card = _say(settings, "staff_card", **card_values(session, settings, ticket))
+    notify.to_staff(session, settings, to, _say(
+        settings, "staff_transfer_push", by=person_label(actor), number=ticket.number, card=card),
+        card=card_values(session, settings, ticket))
+    tell_residents(session, settings, ticket, _say(
+        settings, "resident_transferred", number=ticket.number, assignee=person_label(to),
+        phone=to.phone or settings.community.hotline), now)
+    return _say(settings, "staff_transferred", number=ticket.number, to=person_label(to))
+
+
+def cancel_by_resident(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> None:
+    ticket.status, ticket.cancelled_at, ticket.updated_at = "cancelled", now, now
+    store.add_event(session, ticket, "cancelled", actor, now)
+    jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
+    jobs.cancel(session, JobKind.ESCALATE_RESOLVE, ticket.id)  # type: ignore[arg-type]
+    if ticket.assignee_id:
+        notify.to_staff(session, settings, session.get(Person, ticket.assignee_id), _say(
+            settings, "cancel_push", number=ticket.number, place=ticket.place or "-",
+            description=ticket.description[:60]))
+
+
+def nudge(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> str:
+    """催单: remind the assignee (or the dispatchers when nobody has it), at most once per interval."""
+    interval = timedelta(minutes=settings.tickets.nudge_interval_minutes)
+    assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+    last = aware(ticket.last_nudged_at)
+    if last is not None and now - last < interval:
+        left = int((interval - (now - last)).total_seconds() // 60) + 1
+        return _say(settings, "nudge_too_soon", number=ticket.number, assignee=person_label(assignee), minutes=left)
+    ticket.last_nudged_at = now
+    store.add_event(session, ticket, "nudged", actor, now)
+    text = _say(settings, "nudge_push", number=ticket.number, place=ticket.place or "-",
+                description=ticket.description[:60], waited=duration_label(now - aware(ticket.created_at)))  # type: ignore[operator]
+    targets = [assignee] if assignee else routing.supervisors(session, ticket.category, ticket.building)
+    for person in targets:
+        notify.to_staff(session, settings, person, text)
+    return _say(settings, "nudge_sent", number=ticket.number, assignee=person_label(assignee))

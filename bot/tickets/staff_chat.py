@@ -1,0 +1,96 @@
+"""Staff move their tickets from chat: 接单 / 到场 / 完成 / 转派 / 我的工单."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.tickets import flow as ticket_flow
+from intents.staff_commands import StaffCommand
+from replies import render
+from storage import conversations
+from storage import tickets as store
+from storage.models import Person, Ticket
+
+STAFF_ROLES = ("staff", "supervisor", "manager")
+VERB_LABEL = {"accept": "接单", "arrive": "到场", "done": "完成", "transfer": "转派", "recovered": "回访"}
+ALLOWED_FROM = {
+    "accept": ("open",),
+    "arrive": ("open", "accepted"),
+    "done": ("open", "accepted", "on_site"),
+    "transfer": ("open", "accepted", "on_site"),
+    "recovered": ("open", "accepted", "on_site", "done"),
+}
+
+
+def handle_command(session: Session, settings: Settings, person: Person, cmd: StaffCommand, now: datetime) -> str:
+    def say(key: str, **kw: object) -> str:
+        return render(key, settings.community, **kw)
+
+    mine = store.open_for_assignee(session, person)
+    if cmd.action == "mine":
+        if not mine:
+            return say("staff_mine_none")
+        lines = [say("staff_mine_header", count=len(mine))]
+        for t in mine:
+            waited = ticket_flow.duration_label(now - ticket_flow.aware(t.created_at))  # type: ignore[operator]
+            urgent = "【急】" if t.urgent else ""
+            lines.append(f"{urgent}{t.number}｜{ticket_flow.STATUS_LABEL[t.status]}｜{t.place or '-'}｜{t.description[:20]}｜{waited}")
+        return "\n".join(lines)
+
+    found = find_ticket(session, settings, person, cmd, mine)
+    if isinstance(found, str):
+        return found
+    ticket = found
+    if not ticket_flow.may_move(ticket, person):
+        assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+        return say("staff_refused", number=ticket.number, assignee=ticket_flow.person_label(assignee))
+    if ticket.status not in ALLOWED_FROM[cmd.action]:
+        return say("staff_bad_state", number=ticket.number, status=ticket_flow.STATUS_LABEL.get(ticket.status, ticket.status),
+                   verb=VERB_LABEL[cmd.action])
+
+    if cmd.action == "accept":
+        return ticket_flow.accept(session, settings, ticket, person, now)
+    if cmd.action == "arrive":
+        return ticket_flow.arrive(session, settings, ticket, person, now)
+    if cmd.action == "done":
+        reply = ticket_flow.finish(session, settings, ticket, person, cmd.note, now)
+        # A photo sent next is proof of work.
+        conversations.set_pending(session, person.openid or "", "proof", {"ticket_id": ticket.id}, now,
+                                  timedelta(minutes=settings.tickets.proof_photo_minutes))
+        return reply
+    from bot.tickets.routing import find_staff_by_name
+
+    target = find_staff_by_name(session, cmd.note)
+    if target is None:
+        return say("staff_transfer_unknown", name=cmd.note or "?")
+    return ticket_flow.transfer(session, settings, ticket, person, target, now)
+
+
+def find_ticket(
+    session: Session, settings: Settings, person: Person, cmd: StaffCommand, mine: list[Ticket] | None = None
+) -> Ticket | str:
+    """The ticket a command names, or the only one the person has open; else the reply that asks."""
+    if mine is None:
+        mine = store.open_for_assignee(session, person)
+    if cmd.number:
+        ticket = store.by_number(session, cmd.number)
+        if ticket is None:
+            return render("staff_not_found", settings.community, number=cmd.number)
+        return ticket
+    if len(mine) == 1:
+        return mine[0]
+    example = mine[0].number if mine else "BX2611220001"
+    numbers = "、".join(t.number for t in mine) or "无"
+    return render("staff_which", settings.community, verb=VERB_LABEL[cmd.action], example=example, numbers=numbers)
+
+
+def attach_proof(session: Session, settings: Settings, person: Person, ticket_id: int, url: str, now: datetime) -> str:
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        return render("image_received", settings.community)
+    ticket.photos = [*ticket.photos, url]
+    store.add_event(session, ticket, "proof_photo", person, now, url)
+    return render("staff_proof_added", settings.community, number=ticket.number)

@@ -1,0 +1,56 @@
+"""我的报修 / 进度怎么样: open tickets with status, assignee and time waiting; 催单 nudges."""
+
+from __future__ import annotations
+
+from bot.dialogue.turn import Turn
+from bot.tickets import flow as ticket_flow
+from intents.nudge import is_nudge
+from storage import tickets as store
+from storage.models import Person, Ticket
+
+
+def _pick(turn: Turn, open_: list[Ticket]) -> Ticket | None:
+    number = turn.intent.slots.get("ticket_no")
+    if number:
+        return next((t for t in open_ if t.number == number), None)
+    return open_[0] if open_ else None
+
+
+def _one(turn: Turn, number: str) -> str:
+    """The status of one ticket the person reported, follows, or (staff) works on."""
+    ticket = store.by_number(turn.session, number)
+    related = ticket is not None and (
+        ticket.reporter_id == turn.person.id
+        or turn.person.role in ("staff", "supervisor", "manager")
+        or any(p.id == turn.person.id for p in store.followers(turn.session, ticket))
+    )
+    if ticket is None or not related:
+        return turn.say("status_unknown_number", number=number)
+    return _line(turn, ticket)
+
+
+def _line(turn: Turn, ticket: Ticket) -> str:
+    assignee = turn.session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+    return turn.say(
+        "status_line", number=ticket.number,
+        category=ticket.category if ticket.kind == "repair" else ticket_flow.KIND_LABEL[ticket.kind],
+        status=ticket_flow.STATUS_LABEL.get(ticket.status, ticket.status),
+        assignee=ticket_flow.person_label(assignee) if assignee else turn.say("status_unassigned"),
+        waited=ticket_flow.duration_label(turn.now - ticket_flow.aware(ticket.created_at)),  # type: ignore[operator]
+    )
+
+
+def handle(turn: Turn) -> str | None:
+    number = turn.intent.slots.get("ticket_no")
+    if number and not is_nudge(turn.text):
+        return _one(turn, number)
+    open_ = store.open_for_reporter(turn.session, turn.person)
+    if not open_:
+        return turn.say("status_none")
+    if is_nudge(turn.text):
+        ticket = _pick(turn, open_)
+        if ticket is not None:
+            return ticket_flow.nudge(turn.session, turn.services.settings, ticket, turn.person, turn.now)
+    lines = [turn.say("status_header"), *(_line(turn, t) for t in open_)]
+    lines.append(turn.say("status_footer"))
+    return "\n".join(lines)

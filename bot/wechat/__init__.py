@@ -1,0 +1,1 @@
+"""The WeChat edge: the webhook, exactly-once intake, events, the API client and tags."""

@@ -1,0 +1,110 @@
+"""`/wechat`: WeChat's server speaks to us here (URL check, messages in three modes)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Blueprint, Response, current_app, request
+from wechatpy import parse_message
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.messages import BaseMessage
+from wechatpy.utils import check_signature
+
+from bot.services import Services
+from bot.wechat.inbox import NO_REPLY, process
+
+log = logging.getLogger("wuye.webhook")
+bp = Blueprint("wechat", __name__)
+
+
+def services() -> Services:
+    return current_app.extensions["wuye"]
+
+
+def _plain(body: str, status: int) -> Response:
+    return Response(body, status=status, mimetype="text/plain")
+
+
+def _signed() -> str | None:
+    """None if the request carries WeChat's signature and a fresh timestamp, else why not."""
+    args = request.args
+    signature, timestamp, nonce = args.get("signature"), args.get("timestamp"), args.get("nonce")
+    if not (signature and timestamp and nonce):
+        return "missing signature, timestamp or nonce"
+    try:
+        check_signature(services().settings.wechat.token, signature, timestamp, nonce)
+    except InvalidSignatureException:
+        return "bad signature"
+    try:
+        skew = abs(time.time() - int(timestamp))
+    except ValueError:
+        return "timestamp is not a number"
+    if skew > services().settings.server.max_clock_skew_seconds:
+        return "stale timestamp (replay?)"
+    return None
+
+
+@bp.get("/wechat")
+def verify() -> Response:
+    problem = _signed()
+    if problem:
+        return _plain(problem, 403)
+    return _plain(request.args.get("echostr", ""), 200)
+
+
+@bp.post("/wechat")
+def receive() -> Response:
+    svc = services()
+    limit = svc.settings.server.max_body_bytes
+    if (request.content_length or 0) > limit:
+        return _plain("body too large", 413)
+    problem = _signed()
+    if problem:
+        return _plain(problem, 403)
+    body = request.get_data(cache=False)  # Flask's MAX_CONTENT_LENGTH also caps chunked bodies
+    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
+        return _plain("DTDs are not accepted", 400)
+
+    encrypted = request.args.get("encrypt_type", "raw").lower() == "aes"
+    if encrypted:
+        if svc.crypto is None:
+            return _plain("encrypted message but [wechat] encoding_aes_key is not set", 400)
+        msg_signature = request.args.get("msg_signature", "")
+        try:
+            xml = svc.crypto.decrypt_message(
+                body, msg_signature, request.args["timestamp"], request.args["nonce"]
+            )
+        except (InvalidSignatureException, InvalidAppIdException):
+            return _plain("bad msg_signature or appid", 403)
+        except Exception:
+            return _plain("malformed encrypted message", 400)
+    elif svc.settings.wechat.mode == "safe":
+        return _plain("safe mode: messages must be encrypted (encrypt_type=aes)", 403)
+    else:
+        xml = body.decode("utf-8", errors="replace")
+
+    msg = _parse(xml)
+    if msg is None:
+        return _plain("malformed WeChat XML", 400)
+
+    reply = process(svc, msg)
+    if encrypted and reply != NO_REPLY:
+        reply = svc.crypto.encrypt_message(reply, request.args["nonce"], request.args["timestamp"])
+    return Response(
+        reply, status=200, mimetype="application/xml" if reply != NO_REPLY else "text/plain"
+    )
+
+
+def _parse(xml: str) -> BaseMessage | None:
+    try:
+        msg = parse_message(xml)
+    except Exception:
+        return None
+    if msg is None or not msg.source or not msg.type:
+        return None
+    try:
+        int(msg.time)
+    except (TypeError, ValueError):
+        return None
+    return msg
