@@ -320,4 +320,17 @@ def load_settings(
         settings = Settings.model_validate({**merged, "source": source})
     except ValidationError as exc:
         raise ConfigError("\n".join(_describe(e, env_keys) for e in exc.errors())) from None
+    if path:
+        _anchor_paths(settings, Path(path).resolve().parent)
     return settings
+
+
+def _anchor_paths(settings: Settings, folder: Path) -> None:
+    """Relative paths in a config file mean "next to this file": the service manager's working
+    directory is not the operator's."""
+    url = settings.database.url
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        rest = url[len(prefix):]
+        if rest and not rest.startswith(":memory:"):
+            settings.database.url = prefix + str(folder / rest)

@@ -75,3 +75,14 @@ def test_missing_or_broken_file(tmp_path: Path) -> None:
 
 def test_empty_quiet_hours_turn_them_off() -> None:
     assert load_settings(environ={"WUYE_SURVEY__QUIET_HOURS": ""}).survey.quiet_hours == ""
+
+
+def test_relative_sqlite_path_is_next_to_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    cfg = folder / "wuye.toml"
+    cfg.write_text('[database]\nurl = "sqlite:///data/wuye.db"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(cfg, environ={}).database.url == f"sqlite:///{folder / 'data' / 'wuye.db'}"
+    cfg.write_text('[database]\nurl = "sqlite:////srv/wuye.db"\n', encoding="utf-8")
+    assert load_settings(cfg, environ={}).database.url == "sqlite:////srv/wuye.db"

@@ -33,10 +33,19 @@ def serve(
 
     from bot.app import create_app
     from bot.outbound.worker import Worker
+    from bot.safe_start import refusals, warnings
     from bot.services import Services
     from wuye_dev.demo import seed_demo
 
     settings = obj.settings
+    host = host or settings.server.host
+    port = port or settings.server.port
+    refused = refusals(settings, host)
+    if refused:
+        raise click.ClickException(
+            f"refusing to listen on {host}:\n" + "\n".join(refused)
+            + "\n(on 127.0.0.1 these development values are allowed)"
+        )
     fake = None
     if demo:
         from wuye_dev.fake_wechat import FakeWeChat
@@ -49,12 +58,9 @@ def serve(
     engine = engine_for(settings)
     upgrade(engine)
     services = Services.build(settings, engine)
-    if not settings.push.resident_template_id and not demo:
-        click.echo(
-            "warning: [push] resident_template_id is empty: surveys and progress pushes to residents "
-            "silent for 48 h will fail with 45015; set it (or WUYE_PUSH__RESIDENT_TEMPLATE_ID)",
-            err=True,
-        )
+    if not demo:
+        for line in warnings(settings, engine):
+            click.echo(line, err=True)
     click.echo("Preparing the FAQ index (the first start on a machine embeds the FAQ: ~15 s)…")
     services.nlu.warm()
     if demo:
@@ -63,8 +69,6 @@ def serve(
     if settings.server.embedded_worker and not no_worker:
         Worker(settings, engine).start_background()
     app = create_app(services=services)
-    host = host or settings.server.host
-    port = port or settings.server.port
     server = make_server(host, port, app, threaded=True)
     url = f"http://{host}:{server.server_port}/wechat"
     click.echo(
