@@ -1,4 +1,7 @@
-"""All resident-facing wording, rendered from replies/zh.toml."""
+"""All resident- and staff-facing wording, rendered from replies/zh.toml.
+
+Replies know nothing of the app's config: a community is anything with the six fields below.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,24 @@ import tomllib
 from functools import cache
 from importlib import resources
 from string import Formatter
-from typing import Any
+from typing import Any, Protocol
 
-from bot.config import CommunityConfig
+
+class Community(Protocol):
+    """The community fields every message may use ({community}, {hotline}, ...)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def hotline(self) -> str: ...
+    @property
+    def duty_phone(self) -> str: ...
+    @property
+    def office_hours(self) -> str: ...
+    @property
+    def office_location(self) -> str: ...
 
 
 @cache
@@ -17,7 +35,7 @@ def templates() -> dict[str, str]:
     return tomllib.loads(text)
 
 
-def community_fields(c: CommunityConfig) -> dict[str, str]:
+def community_fields(c: Community) -> dict[str, str]:
     return {
         "community": c.name,
         "company": c.company,
@@ -28,9 +46,8 @@ def community_fields(c: CommunityConfig) -> dict[str, str]:
     }
 
 
-def fill(text: str, community: CommunityConfig, /, **values: Any) -> str:
+def _fill(text: str, known: dict[str, str]) -> str:
     """Fill placeholders; an unknown one is left as written rather than failing a reply."""
-    known = community_fields(community) | {k: str(v) for k, v in values.items()}
     out = []
     for literal, field, _spec, _conv in Formatter().parse(text):
         out.append(literal)
@@ -40,5 +57,14 @@ def fill(text: str, community: CommunityConfig, /, **values: Any) -> str:
     return "".join(out)
 
 
-def render(key: str, community: CommunityConfig, /, **values: Any) -> str:
+def fill(text: str, community: Community, /, **values: Any) -> str:
+    return _fill(text, community_fields(community) | {k: str(v) for k, v in values.items()})
+
+
+def render(key: str, community: Community, /, **values: Any) -> str:
     return fill(templates()[key], community, **values)
+
+
+def label(key: str, /, **values: Any) -> str:
+    """A fragment of a message (a status, a duration, a stand-in name): no community fields."""
+    return _fill(templates()[key], {k: str(v) for k, v in values.items()})

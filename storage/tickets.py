@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from bot.tickets.status import OPEN_STATUSES
 from storage.models import Counter, Person, Ticket, TicketEvent, TicketFollower
 
 PREFIX = {"repair": "BX", "complaint": "TS", "praise": "BY", "human": "RG"}
-OPEN_STATUSES = ("open", "accepted", "on_site")
 
 
 def bump_counter(session: Session, name: str) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
 from intents import extract_slots
+from replies import label
 from storage import conversations, houses
 from storage.models import BindState, House, RosterEntry
 
@@ -67,7 +68,7 @@ def _attempt(turn: Turn, details: dict[str, Any]) -> str:
     person.name = entry.name or person.name
     entry.openid, entry.updated_at = person.openid, turn.now
     state.failures, state.locked_until = 0, None
-    return turn.say("bind_ok", name=person.name or "您好", place=ticket_flow.house_label(house))
+    return turn.say("bind_ok", name=person.name or label("resident_unnamed"), place=ticket_flow.house_label(house))
 
 
 def handle(turn: Turn) -> str | None:

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from bot.dialogue.turn import Turn
 from bot.surveys import flow as survey
+from bot.tickets.status import Move, allowed
 from intents.reopen import is_reopen
 from storage.models import Person, Survey, Ticket
 
@@ -24,7 +25,7 @@ def answer(turn: Turn) -> str:
     comment = turn.text.strip() if turn.intent.has_comment else ""
     reply = survey.answer(turn.session, settings, open_survey, turn.person, rating, comment, turn.now)
     ticket = turn.session.get(Ticket, open_survey.ticket_id)
-    if rating <= 2 and is_reopen(turn.text) and ticket is not None and ticket.status == "done":
+    if rating <= 2 and is_reopen(turn.text) and ticket is not None and allowed(Move.REOPEN, ticket.status):
         # "不满意，又漏了": the fault is back, so the work is redone as well as followed up.
         reply += "\n" + survey.reopen(turn.session, settings, ticket, turn.person, turn.text, turn.now)
     return reply

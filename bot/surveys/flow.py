@@ -16,7 +16,8 @@ from bot.outbound import jobs, notify
 from bot.outbound.registry import JobKind
 from bot.tickets import flow as ticket_flow
 from bot.tickets import routing
-from replies import render
+from bot.tickets.status import Status, kind_label, status_label
+from replies import label, render
 from storage import tickets as store
 from storage.models import Job, Person, Survey, Ticket
 
@@ -64,7 +65,7 @@ def schedule(session: Session, settings: Settings, ticket: Ticket, now: datetime
 def schedule_after_done(session: Session, settings: Settings, job: Job, now: datetime) -> None:
     """The job a completion writes: the survey is due `delay_minutes` after the work was done."""
     ticket = session.get(Ticket, job.ref_id)
-    if ticket is None or ticket.status != "done" or ticket.reopen_count != job.payload.get("round", 0):
+    if ticket is None or ticket.status != Status.DONE or ticket.reopen_count != job.payload.get("round", 0):
         return  # reopened or cancelled before the survey was planned
     schedule(session, settings, ticket, ticket_flow.aware(ticket.done_at) or now)
 
@@ -89,7 +90,7 @@ def cancel_open(session: Session, ticket: Ticket) -> None:
 def _ask_text(session: Session, settings: Settings, ticket: Ticket) -> str:
     done = ticket_flow.local(settings, ticket.done_at).strftime("%m月%d日%H:%M") if ticket.done_at else "近日"
     what = ticket.category if ticket.kind == "repair" else ticket.description[:12]
-    return render("survey_ask", settings.community, kind=ticket_flow.KIND_LABEL[ticket.kind], number=ticket.number,
+    return render("survey_ask", settings.community, kind=kind_label(ticket.kind), number=ticket.number,
                   what=what, done=done)
 
 
@@ -101,7 +102,7 @@ def send(session: Session, settings: Settings, job: Job, now: datetime) -> None:
     if survey is None or survey.status != "scheduled":
         return
     ticket = session.get(Ticket, survey.ticket_id)
-    if ticket is None or ticket.status != "done" or ticket.reopen_count != survey.round:
+    if ticket is None or ticket.status != Status.DONE or ticket.reopen_count != survey.round:
         survey.status = "cancelled"
         return
     if in_quiet_hours(settings, now):
@@ -112,7 +113,7 @@ def send(session: Session, settings: Settings, job: Job, now: datetime) -> None:
     person = session.get(Person, survey.person_id) if survey.person_id else None
     text = _ask_text(session, settings, ticket)
     row = notify.to_resident(session, settings, person, text, now, title=render("survey_template_title", settings.community),
-                             number=ticket.number, status="已完成", dedupe_key=f"survey:{survey.id}")
+                             number=ticket.number, status=status_label(Status.DONE), dedupe_key=f"survey:{survey.id}")
     if row is None:  # unfollowed or unknown: nobody to ask
         survey.status = "expired"
         return
@@ -190,8 +191,8 @@ def _recover(session: Session, settings: Settings, survey: Survey, ticket: Ticke
     store.add_event(session, ticket, "low_score", person, now, f"{rating}分，回访人 {ticket_flow.person_label(owner)}，"
                     f"{due_label}前")
     text = render("recovery_push", settings.community, number=ticket.number, category=ticket.category,
-                  place=ticket.place or "-", rating=rating, comment=comment or "（未留言）",
-                  contact=ticket.contact_phone or person.phone or "未留", due=due_label)
+                  place=ticket.place or "-", rating=rating, comment=comment or label("comment_none"),
+                  contact=ticket.contact_phone or person.phone or label("contact_none"), due=due_label)
     notify.to_staff(session, settings, owner, text, dedupe_key=f"recovery:{survey.id}")
     jobs.schedule(session, JobKind.RECOVERY_CHECK, survey.id, due, f"recovery_check:{survey.id}")
     return render("survey_recovery", settings.community, owner=ticket_flow.person_label(owner), due=due_label,
@@ -213,7 +214,7 @@ def mark_recovered(session: Session, settings: Settings, ticket: Ticket, actor: 
 def reopen(session: Session, settings: Settings, ticket: Ticket, person: Person, text: str, now: datetime) -> str:
     """“没修好”: back to the same assignee at once, without waiting for the survey."""
     cancel_open(session, ticket)
-    ticket.status, ticket.reopen_count, ticket.updated_at = "open", ticket.reopen_count + 1, now
+    ticket.status, ticket.reopen_count, ticket.updated_at = Status.OPEN, ticket.reopen_count + 1, now
     ticket.accepted_at = ticket.arrived_at = ticket.done_at = None
     store.add_event(session, ticket, "reopened", person, now, text)
     assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
@@ -227,6 +228,6 @@ def reopen(session: Session, settings: Settings, ticket: Ticket, person: Person,
 def recently_done(session: Session, settings: Settings, person: Person, now: datetime) -> Ticket | None:
     since = now - timedelta(days=settings.survey.reopen_within_days)
     return session.execute(
-        select(Ticket).where(Ticket.reporter_id == person.id, Ticket.status == "done", Ticket.done_at >= since)
+        select(Ticket).where(Ticket.reporter_id == person.id, Ticket.status == Status.DONE, Ticket.done_at >= since)
         .where(Ticket.kind == "repair").order_by(Ticket.done_at.desc())
     ).scalars().first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
+from bot.tickets.status import Move, Status, allowed
 from storage import tickets as store
 
 
@@ -13,9 +14,9 @@ def handle(turn: Turn) -> str | None:
         ticket = store.by_number(turn.session, number)
         if ticket is None or ticket.reporter_id != turn.person.id:
             return turn.say("cancel_not_found", number=f" {number}")
-        if ticket.status == "done":
+        if ticket.status == Status.DONE:
             return turn.say("cancel_too_late", number=ticket.number)
-        if ticket.status not in store.OPEN_STATUSES:
+        if not allowed(Move.CANCEL, ticket.status):
             return turn.say("cancel_not_found", number=f" {number}")
     else:
         mine = [t for t in store.open_for_reporter(turn.session, turn.person) if t.reporter_id == turn.person.id]

@@ -22,7 +22,8 @@ def tickets() -> None:
 @pass_obj
 def tickets_list(obj: Obj, status: str | None, building: str | None, limit: int) -> None:
     """List tickets, newest first."""
-    from bot.tickets.flow import STATUS_LABEL, local
+    from bot.tickets.flow import local
+    from bot.tickets.status import status_label
     from storage.models import Person, Ticket
 
     engine = engine_for(obj.settings)
@@ -38,7 +39,7 @@ def tickets_list(obj: Obj, status: str | None, building: str | None, limit: int)
     for t in rows:
         created = local(obj.settings, t.created_at).strftime("%m-%d %H:%M")
         click.echo(
-            f"{t.number} {created} {STATUS_LABEL.get(t.status, t.status):<4} {'急' if t.urgent else ' '} "
+            f"{t.number} {created} {status_label(t.status):<4} {'急' if t.urgent else ' '} "
             f"{t.category:<5} {t.place or '-':<14} {names.get(t.assignee_id, '-'):<6} {t.description[:30]}"
         )
     click.echo(f"{len(rows)} ticket(s)")
@@ -49,7 +50,8 @@ def tickets_list(obj: Obj, status: str | None, building: str | None, limit: int)
 @pass_obj
 def tickets_show(obj: Obj, number: str) -> None:
     """One ticket with its events."""
-    from bot.tickets.flow import STATUS_LABEL, local
+    from bot.tickets.flow import local
+    from bot.tickets.status import status_label
     from storage import tickets as store
     from storage.models import Person
 
@@ -62,7 +64,7 @@ def tickets_show(obj: Obj, number: str) -> None:
         names = {p.id: p.name or p.openid for p in session.execute(select(Person)).scalars()}
         events = store.events(session, t)
     click.echo(
-        f"{t.number}  {t.kind}/{t.category}  {STATUS_LABEL.get(t.status, t.status)}{'  紧急' if t.urgent else ''}"
+        f"{t.number}  {t.kind}/{t.category}  {status_label(t.status)}{'  紧急' if t.urgent else ''}"
     )
     click.echo(
         f"place: {t.place or '-'}   phone: {t.contact_phone or '-'}   time: {t.preferred_time or '尽快'}"

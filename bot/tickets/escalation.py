@@ -10,7 +10,8 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.outbound import notify
 from bot.tickets import routing
-from bot.tickets.flow import STATUS_LABEL, person_label
+from bot.tickets.flow import person_label
+from bot.tickets.status import Status, is_open, status_label
 from replies import render
 from storage import tickets as store
 from storage.models import Job, Person, Ticket
@@ -18,7 +19,7 @@ from storage.models import Job, Person, Ticket
 
 def escalate_accept(session: Session, settings: Settings, job: Job, now: datetime) -> None:
     ticket = session.get(Ticket, job.ref_id)
-    if ticket is None or ticket.status != "open":
+    if ticket is None or ticket.status != Status.OPEN:
         return  # accepted, done or cancelled in time
     assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
     text = render("escalate_accept", settings.community, number=ticket.number, category=ticket.category,
@@ -31,12 +32,12 @@ def escalate_accept(session: Session, settings: Settings, job: Job, now: datetim
 
 def escalate_resolve(session: Session, settings: Settings, job: Job, now: datetime) -> None:
     ticket = session.get(Ticket, job.ref_id)
-    if ticket is None or ticket.status not in store.OPEN_STATUSES:
+    if ticket is None or not is_open(ticket.status):
         return
     assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
     text = render("escalate_resolve", settings.community, number=ticket.number, category=ticket.category,
                   place=ticket.place or "-", hours=job.payload.get("hours", ""),
-                  status=STATUS_LABEL.get(ticket.status, ticket.status), assignee=person_label(assignee))
+                  status=status_label(ticket.status), assignee=person_label(assignee))
     for person in routing.managers(session):
         notify.to_staff(session, settings, person, text, dedupe_key=f"job:{job.id}:{person.id}")
     store.add_event(session, ticket, "escalated", None, now, "超时未完成 → 经理")

@@ -17,19 +17,10 @@ from bot.config import Settings
 from bot.outbound import jobs, notify
 from bot.outbound.registry import JobKind
 from bot.tickets import routing
-from replies import render
+from bot.tickets.status import Status, kind_label, status_label
+from replies import label, render
 from storage import tickets as store
 from storage.models import House, Person, Ticket
-
-STATUS_LABEL = {
-    "open": "待接单",
-    "accepted": "已接单",
-    "on_site": "处理中",
-    "done": "已完成",
-    "cancelled": "已取消",
-    "closed": "已记录",
-}
-KIND_LABEL = {"repair": "报修", "complaint": "投诉", "praise": "表扬", "human": "人工服务"}
 
 
 @dataclass
@@ -61,22 +52,24 @@ def local(settings: Settings, dt: datetime) -> datetime:
 def duration_label(delta: timedelta) -> str:
     minutes = max(int(delta.total_seconds() // 60), 0)
     if minutes < 60:
-        return f"{minutes}分钟"
+        return label("duration_minutes", minutes=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours}小时{minutes}分钟" if minutes else f"{hours}小时"
-    return f"{hours // 24}天{hours % 24}小时"
+        return label("duration_hours_minutes", hours=hours, minutes=minutes) if minutes else label(
+            "duration_hours", hours=hours)
+    return label("duration_days_hours", days=hours // 24, hours=hours % 24)
 
 
 def house_label(house: House) -> str:
-    unit = f"{house.unit}单元" if house.unit else ""
-    return f"{house.building}栋{unit}{house.room}"
+    if house.unit:
+        return label("house_with_unit", building=house.building, unit=house.unit, room=house.room)
+    return label("house_without_unit", building=house.building, room=house.room)
 
 
 def person_label(person: Person | None) -> str:
     if person is None:
-        return "值班人员"
-    return person.name or "工作人员"
+        return label("person_on_duty")
+    return person.name or label("person_unnamed")
 
 
 def category_key(ticket: Ticket) -> str:
@@ -85,19 +78,20 @@ def category_key(ticket: Ticket) -> str:
 
 def card_values(session: Session, settings: Settings, ticket: Ticket) -> dict[str, Any]:
     assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
-    photos = "\n照片：" + " ".join(ticket.photos) if ticket.photos else ""
+    photos = " ".join(ticket.photos)
+    kind = kind_label(ticket.kind)
     return {
-        "title": f"{'紧急' if ticket.urgent else '新'}{KIND_LABEL.get(ticket.kind, '')}工单",
+        "title": label("card_title_urgent" if ticket.urgent else "card_title_new", kind=kind),
         "number": ticket.number,
-        "category": ticket.category if ticket.kind == "repair" else KIND_LABEL[ticket.kind],
-        "place": ticket.place or "待确认",
+        "category": ticket.category if ticket.kind == "repair" else kind,
+        "place": ticket.place or label("place_unknown"),
         "description": ticket.description,
-        "contact": ticket.contact_phone or "未留",
-        "preferred_time": ticket.preferred_time or "尽快",
-        "photos": photos,
-        "remark": ("照片：" + " ".join(ticket.photos)) if ticket.photos else "请尽快联系住户",
-        "status": STATUS_LABEL.get(ticket.status, ticket.status),
-        "urgent": "（紧急）" if ticket.urgent else "",
+        "contact": ticket.contact_phone or label("contact_none"),
+        "preferred_time": ticket.preferred_time or label("time_asap"),
+        "photos": label("card_photos", photos=photos) if photos else "",
+        "remark": label("card_remark_photos", photos=photos) if photos else label("card_remark_none"),
+        "status": status_label(ticket.status),
+        "urgent": label("card_urgent_mark") if ticket.urgent else "",
         "assignee": person_label(assignee),
     }
 
@@ -111,7 +105,7 @@ def estimate_done_at(session: Session, settings: Settings, ticket: Ticket, now: 
     there is enough history to go on."""
     rows = session.execute(
         select(Ticket.created_at, Ticket.done_at)
-        .where(Ticket.kind == ticket.kind, Ticket.category == ticket.category, Ticket.status == "done")
+        .where(Ticket.kind == ticket.kind, Ticket.category == ticket.category, Ticket.status == Status.DONE)
         .where(Ticket.done_at.is_not(None))
         .order_by(Ticket.done_at.desc())
         .limit(50)
@@ -131,8 +125,8 @@ def tell_residents(session: Session, settings: Settings, ticket: Ticket, text: s
     for person in _reporters(session, ticket):
         notify.to_resident(
             session, settings, person, text, now,
-            title=f"工单{STATUS_LABEL.get(ticket.status, '')}", number=ticket.number,
-            status=STATUS_LABEL.get(ticket.status, ""),
+            title=label("ticket_updated_title", status=status_label(ticket.status)), number=ticket.number,
+            status=status_label(ticket.status),
         )
 
 
@@ -157,7 +151,7 @@ def open_ticket(session: Session, settings: Settings, draft: Draft, reporter: Pe
     session.flush()
     store.add_event(session, ticket, "created", reporter, now, draft.description[:500])
     if draft.kind == "praise":
-        ticket.status = "closed"
+        ticket.status = Status.CLOSED
         return ticket
     assignee = routing.choose_assignee(session, draft.kind, draft.category, draft.building)
     if assignee is not None:
@@ -194,7 +188,7 @@ def may_move(ticket: Ticket, actor: Person) -> bool:
 def accept(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> str:
     if ticket.assignee_id != actor.id:
         ticket.assignee_id = actor.id  # a supervisor taking it on becomes the assignee
-    ticket.status, ticket.accepted_at, ticket.updated_at = "accepted", now, now
+    ticket.status, ticket.accepted_at, ticket.updated_at = Status.ACCEPTED, now, now
     ticket.expected_done_at = estimate_done_at(session, settings, ticket, now)
     store.add_event(session, ticket, "accepted", actor, now)
     jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
@@ -210,7 +204,7 @@ def arrive(session: Session, settings: Settings, ticket: Ticket, actor: Person, 
     if ticket.accepted_at is None:
         ticket.accepted_at = now
         jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
-    ticket.status, ticket.arrived_at, ticket.updated_at = "on_site", now, now
+    ticket.status, ticket.arrived_at, ticket.updated_at = Status.ON_SITE, now, now
     store.add_event(session, ticket, "arrived", actor, now)
     tell_residents(session, settings, ticket, _say(
         settings, "resident_arrived", number=ticket.number, assignee=person_label(actor)), now)
@@ -220,12 +214,12 @@ def arrive(session: Session, settings: Settings, ticket: Ticket, actor: Person, 
 def finish(session: Session, settings: Settings, ticket: Ticket, actor: Person, note: str, now: datetime) -> str:
     if ticket.accepted_at is None:
         ticket.accepted_at = now
-    ticket.status, ticket.done_at, ticket.updated_at = "done", now, now
+    ticket.status, ticket.done_at, ticket.updated_at = Status.DONE, now, now
     store.add_event(session, ticket, "done", actor, now, note)
     jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
     jobs.cancel(session, JobKind.ESCALATE_RESOLVE, ticket.id)  # type: ignore[arg-type]
     tell_residents(session, settings, ticket, _say(
-        settings, "resident_done", number=ticket.number, note=note or "已处理"), now)
+        settings, "resident_done", number=ticket.number, note=note or label("done_note_none")), now)
     # The 回访 is the surveys domain's, scheduled through a job written in this transaction,
     # so a completion can never commit without its survey (and tickets import no survey code).
     jobs.schedule(session, JobKind.SURVEY_SCHEDULE, ticket.id, now,
@@ -235,8 +229,7 @@ def finish(session: Session, settings: Settings, ticket: Ticket, actor: Person, 
 
 def transfer(session: Session, settings: Settings, ticket: Ticket, actor: Person, to: Person, now: datetime) -> str:
     ticket.assignee_id, ticket.updated_at = to.id, now
-    if ticket.status != "open":
-        ticket.status = "open"  # the new assignee has to accept it
+    ticket.status = Status.OPEN  # the new assignee has to accept it
     store.add_event(session, ticket, "transferred", actor, now, person_label(to))
     card = _say(settings, "staff_card", **card_values(session, settings, ticket))
     notify.to_staff(session, settings, to, _say(
@@ -249,7 +242,7 @@ def transfer(session: Session, settings: Settings, ticket: Ticket, actor: Person
 
 
 def cancel_by_resident(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> None:
-    ticket.status, ticket.cancelled_at, ticket.updated_at = "cancelled", now, now
+    ticket.status, ticket.cancelled_at, ticket.updated_at = Status.CANCELLED, now, now
     store.add_event(session, ticket, "cancelled", actor, now)
     jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
     jobs.cancel(session, JobKind.ESCALATE_RESOLVE, ticket.id)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from bot.dialogue.turn import Turn
 from bot.outbound import notify
 from bot.tickets import flow as ticket_flow
 from bot.tickets import routing
+from replies import label
 from storage.models import Person
 
 
@@ -29,7 +30,7 @@ def handle(turn: Turn) -> str | None:
     ticket = ticket_flow.open_ticket(turn.session, settings, draft, turn.person, turn.now)
     if person is not None:
         ticket.assignee_id = person.id
-    who = ticket_flow.person_label(person) if person else "相关同事"
+    who = ticket_flow.person_label(person) if person else label("person_colleague")
     resident = turn.person.name or "一位住户"
     text = turn.say("praise_forward", resident=resident, who=who, text=turn.text, number=ticket.number)
     targets = routing.supervisors(turn.session) if person is None or person.role != "supervisor" else routing.managers(turn.session)

@@ -10,9 +10,11 @@ from typing import Any
 from bot.dialogue import faq
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
+from bot.tickets.status import is_open, status_label
 from intents import extract_slots
 from intents.confirm import follow_or_new, is_yes
 from intents.urgency import urgent_kind
+from replies import label
 from storage import conversations, houses
 from storage import tickets as store
 from storage.models import House, Person, Ticket
@@ -196,12 +198,12 @@ def _advance(turn: Turn, state: dict[str, Any]) -> str:
             state.update(asking="duplicate", duplicate_of=dup.id)
             _save(turn, state)
             return turn.say("repair_duplicate_offer", place=dup.place, category=dup.category, number=dup.number,
-                            status=ticket_flow.STATUS_LABEL.get(dup.status, dup.status))
+                            status=status_label(dup.status))
     state["asking"] = "confirm"
     _save(turn, state)
     photos = f"\n照片：{len(state['photos'])}张" if state.get("photos") else ""
     return turn.say("repair_confirm", description=state["description"], place=_place(state), phone=state["phone"],
-                    time=state.get("preferred_time") or "尽快", photos=photos)
+                    time=state.get("preferred_time") or label("time_asap"), photos=photos)
 
 
 # ---------------------------------------------------------------- entry points
@@ -224,7 +226,7 @@ def continue_form(turn: Turn) -> str:
         if choice == "follow":
             ticket = turn.session.get(Ticket, state.get("duplicate_of"))
             conversations.clear(turn.session, turn.openid)
-            if ticket is not None and ticket.status in store.OPEN_STATUSES:
+            if ticket is not None and is_open(ticket.status):
                 store.follow(turn.session, ticket, turn.person, turn.now)
                 store.add_event(turn.session, ticket, "followed", turn.person, turn.now, describe(turn.text))
                 return turn.say("repair_followed", number=ticket.number)

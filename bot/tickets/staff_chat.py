@@ -8,22 +8,14 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.tickets import flow as ticket_flow
+from bot.tickets.status import allowed, status_label, verb_label
 from intents.staff_commands import StaffCommand
-from replies import render
+from replies import label, render
 from storage import conversations
 from storage import tickets as store
 from storage.models import Person, Ticket
 
 STAFF_ROLES = ("staff", "supervisor", "manager")
-VERB_LABEL = {"accept": "接单", "arrive": "到场", "done": "完成", "transfer": "转派", "recovered": "回访"}
-ALLOWED_FROM = {
-    "accept": ("open",),
-    "arrive": ("open", "accepted"),
-    "done": ("open", "accepted", "on_site"),
-    "transfer": ("open", "accepted", "on_site"),
-    "recovered": ("open", "accepted", "on_site", "done"),
-}
-
 
 def handle_command(session: Session, settings: Settings, person: Person, cmd: StaffCommand, now: datetime) -> str:
     def say(key: str, **kw: object) -> str:
@@ -36,8 +28,9 @@ def handle_command(session: Session, settings: Settings, person: Person, cmd: St
         lines = [say("staff_mine_header", count=len(mine))]
         for t in mine:
             waited = ticket_flow.duration_label(now - ticket_flow.aware(t.created_at))  # type: ignore[operator]
-            urgent = "【急】" if t.urgent else ""
-            lines.append(f"{urgent}{t.number}｜{ticket_flow.STATUS_LABEL[t.status]}｜{t.place or '-'}｜{t.description[:20]}｜{waited}")
+            lines.append(label("staff_mine_line", urgent=label("staff_mine_urgent") if t.urgent else "",
+                               number=t.number, status=status_label(t.status), place=t.place or "-",
+                               description=t.description[:20], waited=waited))
         return "\n".join(lines)
 
     found = find_ticket(session, settings, person, cmd, mine)
@@ -47,9 +40,9 @@ def handle_command(session: Session, settings: Settings, person: Person, cmd: St
     if not ticket_flow.may_move(ticket, person):
         assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
         return say("staff_refused", number=ticket.number, assignee=ticket_flow.person_label(assignee))
-    if ticket.status not in ALLOWED_FROM[cmd.action]:
-        return say("staff_bad_state", number=ticket.number, status=ticket_flow.STATUS_LABEL.get(ticket.status, ticket.status),
-                   verb=VERB_LABEL[cmd.action])
+    if not allowed(cmd.action, ticket.status):
+        return say("staff_bad_state", number=ticket.number, status=status_label(ticket.status),
+                   verb=verb_label(cmd.action))
 
     if cmd.action == "accept":
         return ticket_flow.accept(session, settings, ticket, person, now)
@@ -84,7 +77,7 @@ def find_ticket(
         return mine[0]
     example = mine[0].number if mine else "BX2611220001"
     numbers = "、".join(t.number for t in mine) or "无"
-    return render("staff_which", settings.community, verb=VERB_LABEL[cmd.action], example=example, numbers=numbers)
+    return render("staff_which", settings.community, verb=verb_label(cmd.action), example=example, numbers=numbers)
 
 
 def attach_proof(session: Session, settings: Settings, person: Person, ticket_id: int, url: str, now: datetime) -> str:

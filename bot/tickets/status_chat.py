@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
+from bot.tickets.status import kind_label, status_label
 from intents.nudge import is_nudge
 from storage import tickets as store
 from storage.models import Person, Ticket
@@ -33,8 +34,8 @@ def _line(turn: Turn, ticket: Ticket) -> str:
     assignee = turn.session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
     return turn.say(
         "status_line", number=ticket.number,
-        category=ticket.category if ticket.kind == "repair" else ticket_flow.KIND_LABEL[ticket.kind],
-        status=ticket_flow.STATUS_LABEL.get(ticket.status, ticket.status),
+        category=ticket.category if ticket.kind == "repair" else kind_label(ticket.kind),
+        status=status_label(ticket.status),
         assignee=ticket_flow.person_label(assignee) if assignee else turn.say("status_unassigned"),
         waited=ticket_flow.duration_label(turn.now - ticket_flow.aware(ticket.created_at)),  # type: ignore[operator]
     )
