@@ -7,7 +7,8 @@ from intents.faq import FaqEntry
 from intents.model import INTENT_NAMES, Context, Intent
 from intents.slots import extract_slots
 from intents.survey import read_survey_answer
-from intents.understander import FAQ_CANDIDATES, FAQ_DIRECT_ANSWER, Understander
+from intents.thresholds import FAQ_CANDIDATES, FAQ_DIRECT_ANSWER
+from intents.understander import Understander
 
 __all__ = [
     "FAQ_CANDIDATES",

@@ -12,9 +12,7 @@ from importlib import resources
 from typing import Any
 
 from intents.semantic import Encoder
-
-# Neighbours averaged per intent: one lucky match should not decide alone.
-TOP_K = 2
+from intents.thresholds import EXAMPLE_TOP_K
 
 
 def load_examples() -> dict[str, list[str]]:
@@ -48,6 +46,6 @@ class ExampleIndex:
             per.setdefault(label, []).append(s)
         out: dict[str, float] = {}
         for label, values in per.items():
-            top = sorted(values, reverse=True)[:TOP_K]
+            top = sorted(values, reverse=True)[:EXAMPLE_TOP_K]
             out[label] = sum(top) / len(top)
         return out

@@ -28,19 +28,15 @@ from intents.faq import FaqEntry
 from intents.faq_topics import TopicStats
 from intents.lexical import BM25
 from intents.semantic import Encoder
+from intents.thresholds import (
+    ANSWER_WEIGHT,
+    ENTRY_WEIGHT,
+    LEXICAL_WEIGHT,
+    RERANK_POOL,
+    SEMANTIC_FLOOR,
+    SEMANTIC_WEIGHT,
+)
 
-# Weights of the first-pass evidence, calibrated on the dev sets (see intents/README.md).
-ANSWER_WEIGHT = 0.15  # answers are long and wordy: a hint, never the decider
-LEXICAL_WEIGHT = 0.3
-SEMANTIC_WEIGHT = 0.7
-# e5 cosines of unrelated Chinese sentences sit around 0.75-0.8; rescale above that.
-SEMANTIC_FLOOR = 0.78
-# The whole entry (question and alternates in one passage) as extra evidence beside
-# the best single phrasing: it catches questions that mix two phrasings' words.
-ENTRY_WEIGHT = 0.3
-# Entries the re-ranker looks at (the first pass's best); the gold entry is among the
-# first pass's top 12 for >99% of held-out phrasings.
-RERANK_POOL = 12
 RANK_FILE = "faq_rank.json"
 
 # Re-ranker inputs per (message, entry); names match the weights file.

@@ -22,10 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from intents.lexical import BM25, char_ngrams
-
-# A term found in at least this share of an entry's phrasings names the entry's topic.
-TOPIC_CENTRALITY = 0.5
-UNIGRAM_SHARE = 0.5  # single characters count half, as in BM25
+from intents.thresholds import TOPIC_CENTRALITY, TOPIC_UNIGRAM_SHARE
 
 
 def _terms(text: str) -> set[str]:
@@ -33,7 +30,7 @@ def _terms(text: str) -> set[str]:
 
 
 def _weight(term: str) -> float:
-    return UNIGRAM_SHARE if len(term) == 1 and not term.isascii() else 1.0
+    return TOPIC_UNIGRAM_SHARE if len(term) == 1 and not term.isascii() else 1.0
 
 
 class TopicStats:

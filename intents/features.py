@@ -12,6 +12,13 @@ import math
 from dataclasses import dataclass, field
 
 from intents.faq_index import FaqHit
+from intents.thresholds import (
+    CUE_CAP,
+    DOMAIN_CAP,
+    EXAMPLE_MAX_SCALE,
+    EXAMPLE_SPREAD_SCALE,
+    EXAMPLE_TYPICAL_COSINE,
+)
 
 CUE_INTENTS: tuple[str, ...] = (
     "repair", "complaint", "praise", "ticket_status", "cancel_ticket", "notice_query", "human", "bind",
@@ -61,10 +68,10 @@ def lexical_vector(ev: Evidence) -> list[float]:
     top_lex = max((h.lexical for h in hits), default=0.0)
     second_lex = sorted((h.lexical for h in hits), reverse=True)[1] if len(hits) > 1 else 0.0
     return [
-        *(min(ev.cues.get(i, 0.0), 3.0) for i in CUE_INTENTS),
+        *(min(ev.cues.get(i, 0.0), CUE_CAP) for i in CUE_INTENTS),
         float(ev.small_talk), float(ev.question), float(ev.policy), float(bool(ev.denied)),
         top_lex, top_lex - second_lex, ev.known_fraction,
-        min(ev.domain, 3) / 3,
+        min(ev.domain, DOMAIN_CAP) / DOMAIN_CAP,
         math.log1p(ev.cjk), float(ev.cjk == 0), float(ev.has_address), float(ev.has_phone), 1.0,
         *(ev.ngram.get(i, 0.0) for i in EXAMPLE_INTENTS),
     ]
@@ -77,11 +84,10 @@ def semantic_vector(ev: Evidence) -> list[float]:
     second_sem = sorted(sem, reverse=True)[1] if len(sem) > 1 else 0.0
     sims = [ev.examples.get(i, 0.0) for i in EXAMPLE_INTENTS]
     mean = sum(sims) / len(sims) if sims else 0.0
-    # e5 cosines crowd into 0.8-0.95; what matters is how far one intent stands out
     return [
         top_sem, hits[0].score if hits else 0.0, top_sem - second_sem,
-        *((s - mean) * 20.0 for s in sims),
-        (max(sims, default=0.0) - 0.85) * 10.0,
+        *((s - mean) * EXAMPLE_SPREAD_SCALE for s in sims),
+        (max(sims, default=0.0) - EXAMPLE_TYPICAL_COSINE) * EXAMPLE_MAX_SCALE,
         # the FAQ rescue's evidence as a feature: a message that asks (question form or a
         # policy/cost form) and how well it matches the FAQ - the model weighs it, not a ratio
         (hits[0].score if hits else 0.0) * float(ev.question or ev.policy),

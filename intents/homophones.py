@@ -17,6 +17,8 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from intents.thresholds import MAX_HOMOPHONE_READINGS
+
 # Words residents mean when they write about a flat, a building or the service.
 # Each must be specific enough that a same-sounding window is almost surely a typo.
 DOMAIN_WORDS: tuple[str, ...] = (
@@ -41,7 +43,6 @@ REAL_WORDS: tuple[str, ...] = (
 )
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_MAX_READINGS = 16  # a window whose readings multiply past this is skipped, not guessed
 # Function characters are typed far too often to be anybody's typo; a window whose
 # differing character is one of them is ordinary grammar ("的水管", "需要提前").
 _FUNCTION_CHARS = frozenset("的地得了着过是不没么什要会能和就都也还把被给让这那个我你他她它们吗呢吧啊呀说有在")
@@ -136,7 +137,7 @@ class HomophoneFixer:
         total = 1
         for o in options:
             total *= len(o)
-        if total > _MAX_READINGS:
+        if total > MAX_HOMOPHONE_READINGS:
             return ""
         for combo in itertools.product(*options):
             hit = self._by_sound.get(combo)

@@ -17,15 +17,11 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from intents.thresholds import STOP_DF_MIN_DOCS, STOP_DF_RATIO, UNIGRAM_WEIGHT
+
 _TOKEN_SPAN = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 # Characters so common in questions that they carry no topic ("怎么/什么/吗/的").
 STOP_CHARS = frozenset("的了吗呢吧啊呀么是我你他她它们在有和就都也还要会能可以这那个一下请问怎什么如何")
-UNIGRAM_WEIGHT = 0.5  # single characters are weaker evidence than bigrams
-# In a big corpus a term found in more than this share of documents says almost
-# nothing and costs a long posting walk; it is treated as a stop word. Small
-# corpora (a typical 60-entry FAQ) keep every term.
-STOP_DF_RATIO = 0.03
-STOP_DF_MIN_DOCS = 1000
 
 
 def char_ngrams(text: str) -> list[str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from intents.thresholds import PERMISSION_COMPLAINT_SHARE
+
 Cue = tuple[re.Pattern[str], float]
 
 
@@ -308,7 +310,6 @@ RULE_QUESTION = re.compile(
     r"[^\s,，。!！]{0,14}(?:吗|么|嘛|没有?|不|呢|[?？])?[吧啊呀]?[?？。!！\s]*$"
 )
 ADDRESSES_STAFF = re.compile(r"你们|物业|管家|保安|师傅|管一下|管管|处理一下")
-PERMISSION_COMPLAINT_SHARE = 0.5
 
 
 def cue_scores(text: str) -> dict[str, float]:

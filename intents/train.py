@@ -1,12 +1,13 @@
 """Fit the intent classifier's weights: `python -m intents.train --data ../shared/nlu`.
 
-Training data: labelled resident messages (the dev set, our own harder ones in
-intents/data/tune_intents.jsonl and the self-check sets 1-8, which earlier rounds
-held out and have since been read), our own FAQ paraphrases
-(intents/data/tune_faq.jsonl) and the intent examples (each read with itself left
-out of the neighbours). The n-gram block (intents/ngram.py) also learns from
-lines that have no FAQ id in this FAQ (intents/data/candidate_intents_r7.jsonl,
-the default-FAQ self-check): their wording counts, their FAQ matches would not.
+Training data: the dev set's labelled messages plus one shipped file,
+intents/data/training.jsonl, whose `use` field says what each line teaches:
+"message" lines are labelled resident messages (counted by the cross-validation),
+"faq_paraphrase" lines are FAQ questions worded unlike the FAQ's own phrasings, and
+"wording" lines teach only the n-gram block (intents/ngram.py): they ask about topics
+this FAQ may not hold, so their wording counts and their FAQ matches would not. The
+intent examples are read too, each with itself left out of the neighbours. `set` names
+the batch a line came from, for leave-one-set-out measurements.
 
 The classifier sees the n-gram block's scores out of fold (5 folds): each message
 is scored by a block that never saw it, so the classifier learns how far the block
@@ -38,18 +39,10 @@ from intents.features import (
 from intents.model import INTENT_NAMES
 from intents.ngram import NgramModel, fit_ngram
 from intents.nudge import is_nudge
-from intents.understander import FAQ_RESCUE_RATIO, Understander, with_question_prior
+from intents.thresholds import CLASSIFIER_L2, FAQ_RESCUE_RATIO, FOLDS
+from intents.understander import Understander, with_question_prior
 
-L2 = 0.003
-FOLDS = 5
-# our own labelled messages, in intents/data/
-CLASSIFIER_FILES = (
-    "tune_intents.jsonl",
-    "selfcheck_intents.jsonl",
-    *(f"selfcheck_intents{n}.jsonl" for n in range(2, 9)),
-)
-# wording only: FAQ questions about topics this FAQ may not hold, or another FAQ's ids
-NGRAM_ONLY_FILES = ("candidate_intents_r7.jsonl", "selfcheck_default_faq.jsonl")
+TRAINING_FILE = "training.jsonl"
 _NG_FIRST = LEXICAL_FEATURES.index(f"ng:{EXAMPLE_INTENTS[0]}")
 
 
@@ -60,7 +53,7 @@ class Row:
     clean: str  # normalised, typo-fixed, denials removed: what the n-gram block reads
     lexical: list[float] | None  # None: an n-gram-only line
     full: list[float] | None
-    source: str  # "messages:<file>" (counted by the cross-validation), "tune", "examples", "ngram:<file>"
+    source: str  # "messages:<set>" (counted by the cross-validation), "tune", "examples", "ngram:<set>"
 
 
 def _read_jsonl(path: Path) -> list[tuple[str, str]]:
@@ -72,8 +65,10 @@ def _read_jsonl(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def _data_file(name: str) -> Path:
-    return Path(str(resources.files("intents.data").joinpath(name)))
+def training_lines(use: str) -> list[dict[str, str]]:
+    """Lines of the shipped training file with this `use`, in file order."""
+    text = resources.files("intents.data").joinpath(TRAINING_FILE).read_text("utf-8")
+    return [d for d in (json.loads(line) for line in text.splitlines() if line.strip()) if d["use"] == use]
 
 
 def build_rows(u: Understander, data_dir: Path) -> list[Row]:
@@ -81,11 +76,10 @@ def build_rows(u: Understander, data_dir: Path) -> list[Row]:
     sources: list[tuple[str, str, str, str | None]] = []
     for text, label in _read_jsonl(data_dir / "dev_intents.jsonl"):
         sources.append((text, label, "messages:dev_intents.jsonl", None))
-    for name in CLASSIFIER_FILES:
-        for text, label in _read_jsonl(_data_file(name)):
-            sources.append((text, label, f"messages:{name}", None))
-    for text, label in _read_jsonl(_data_file("tune_faq.jsonl")):
-        sources.append((text, label, "tune", None))
+    for d in training_lines("message"):
+        sources.append((d["text"], d["intent"], f"messages:{d['set']}", None))
+    for d in training_lines("faq_paraphrase"):
+        sources.append((d["text"], d["intent"], "tune", None))
     for label, texts in load_examples().items():
         for text in texts:
             sources.append((text, label, "examples", text))
@@ -95,9 +89,9 @@ def build_rows(u: Understander, data_dir: Path) -> list[Row]:
         full_ev = u.evidence(text, semantic=True, exclude=exclude)
         out.append(Row(text, label, full_ev.text, lexical_vector(lex_ev),
                        lexical_vector(full_ev) + semantic_vector(full_ev), source))
-    for name in NGRAM_ONLY_FILES:
-        for text, label in _read_jsonl(_data_file(name)):
-            out.append(Row(text, label, u.evidence(text, semantic=False).text, None, None, f"ngram:{name}"))
+    for d in training_lines("wording"):
+        text = d["text"]
+        out.append(Row(text, d["intent"], u.evidence(text, semantic=False).text, None, None, f"ngram:{d['set']}"))
     return out
 
 
@@ -125,9 +119,9 @@ def fit_all(rows: Sequence[Row], seed: int = 3) -> tuple[dict[str, SoftmaxModel]
     y = [r.label for r in main]
     models = {
         "lexical": fit([_with_ngram(r.lexical or [], oof[i]) for i, r in enumerate(main)],
-                       y, labels, LEXICAL_FEATURES, l2=L2),
+                       y, labels, LEXICAL_FEATURES, l2=CLASSIFIER_L2),
         "full": fit([_with_ngram(r.full or [], oof[i]) for i, r in enumerate(main)],
-                    y, labels, LEXICAL_FEATURES + SEMANTIC_FEATURES, l2=L2),
+                    y, labels, LEXICAL_FEATURES + SEMANTIC_FEATURES, l2=CLASSIFIER_L2),
     }
     return models, ngram
 

@@ -3,7 +3,7 @@
 Training data is what any FAQ offers at run time: each phrasing (question or alternate)
 of each entry is asked with itself left out of the index, and must find its own entry
 (leave-one-phrasing-out, over the given FAQ and the shipped default FAQ), plus the
-labelled FAQ questions of the dev set and our paraphrases (intents/data/tune_faq.jsonl).
+labelled FAQ questions of the dev set and the FAQ paraphrases of intents/data/training.jsonl.
 The model is a listwise softmax over the first pass's pool of entries. Prints the
 top-1 of the first pass and of the re-ranker, fit on one FAQ and measured on the other
 (the honest transfer estimate), then writes intents/data/faq_rank.json.
@@ -32,10 +32,9 @@ from intents.faq_index import (
 )
 from intents.lexicon import negated_intents
 from intents.semantic import Encoder
+from intents.thresholds import RERANK_L2, RERANK_STEPS
+from intents.train import training_lines
 from intents.understander import Understander
-
-L2 = 1e-3
-STEPS = 1500
 
 Sample = tuple[int, dict[int, list[float]], dict[int, float]]  # gold entry, pooled features, first pass
 
@@ -109,14 +108,14 @@ def fit(samples: Sequence[Sample], n_features: int) -> list[float]:
     Xa, ga, ma = np.asarray(X), np.asarray(gold), np.asarray(mask)
     w = np.zeros(n_features)
     w[0] = 5.0  # start from the first pass's order
-    for _ in range(STEPS):
+    for _ in range(RERANK_STEPS):
         s = Xa @ w
         s = np.where(ma, s, -1e9)
         s -= s.max(axis=1, keepdims=True)
         p = np.exp(s)
         p /= p.sum(axis=1, keepdims=True)
         grad = np.einsum("np,npk->k", p, Xa) - Xa[np.arange(len(ga)), ga].sum(axis=0)
-        w -= 5.0 * (grad / len(ga) + L2 * w)
+        w -= 5.0 * (grad / len(ga) + RERANK_L2 * w)
     return [round(float(v), 4) for v in w]
 
 
@@ -150,9 +149,9 @@ def main(data_dir: Path, out: Path | None) -> None:
     enc = _MemoEncoder()
     default = load_faq_toml(Path(str(resources.files("intents.data").joinpath("default_faq.toml"))))
     given = load_faq_toml(data_dir / "faq.toml")
-    questions = _questions(data_dir / "dev_intents.jsonl") + _questions(
-        Path(str(resources.files("intents.data").joinpath("tune_faq.jsonl")))
-    )
+    questions = _questions(data_dir / "dev_intents.jsonl") + [
+        (d["text"], d["faq_id"]) for d in training_lines("faq_paraphrase") if d.get("faq_id")
+    ]
     payload: dict[str, Any] = {"note": "written by python -m intents.train_rank; features in intents/faq_index.py"}
     for name, encoder, names in (("semantic", enc, SEMANTIC_RANK_FEATURES), ("lexical", None, LEXICAL_RANK_FEATURES)):
         a = _samples(given, u, encoder, questions)

@@ -36,45 +36,22 @@ from intents.lexicon import (
 )
 from intents.model import Context, Intent
 from intents.ngram import NgramModel
-from intents.normalize import cjk_count, normalize
+from intents.normalize import bound, cjk_count, normalize
 from intents.nudge import is_nudge
 from intents.semantic import Encoder, semantic_enabled
 from intents.slots import extract_slots, repair_category
+from intents.thresholds import (
+    DECISIVE_PROBABILITY,
+    FAQ_CANDIDATES,
+    FAQ_DIRECT_ANSWER,
+    FAQ_RESCUE_RATIO,
+    QUESTION_PRIOR,
+    REPORT_CONFIDENCE,
+    UNKNOWN_BELOW,
+)
 
-# ---- calibrated constants (dev sets in ../shared/nlu; see intents/README.md) -----
-# FAQ match strength (intent.confidence of a "faq" reading). At or above
-# FAQ_DIRECT_ANSWER, `faq_id` is set and the bot answers directly (on dev + our
-# paraphrases: 94% of right matches, 1 of 2 wrong ones); below it `faq_id` is None
-# and `candidates` holds the top three to offer as a numbered list; below
-# FAQ_CANDIDATES nothing in the FAQ resembles the question and it reads "unknown".
-FAQ_DIRECT_ANSWER = 0.5
-FAQ_CANDIDATES = 0.3
-# Probability of the lexical-only model at which the semantic tier is skipped.
-DECISIVE_PROBABILITY = 0.9
-# Below this probability for its best intent a message is "unknown".
-UNKNOWN_BELOW = 0.3
 # "退不退", "修不修": the A-not-A question form.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
-# Confidence given to a fault statement that the classifier had read as an FAQ question.
-REPORT_CONFIDENCE = 0.7
-# A question-shaped message (wh-word, A-not-A, policy/cost form) that the classifier reads
-# as "unknown" is read as "faq" when the FAQ reading is close enough: p(faq) at least
-# this share of p(unknown), with the semantic tier's evidence behind it (the FAQ match must
-# still clear FAQ_CANDIDATES, and a middling match is offered as a numbered list, which an
-# out-of-scope asker can decline). Round 8, with the n-gram block, on messages the model
-# never trained on (set 11, the style sets, dev/7/8 for the out-of-scope side): misread FAQ
-# questions sit at ratios 0.38-0.69, out-of-scope ones mostly below 0.15 (3 of 80 at
-# 0.31-0.55); 0.8 -> 0.35 turns 5 of 6 misread questions into faq for 2 out-of-scope
-# answers (intents/README.md, round 8).
-FAQ_RESCUE_RATIO = 0.35
-# The classifier is trained with every intent weighted alike, but about a third of what
-# residents send are questions (dev: 66 of 220) against a few percent for each kind of
-# ticket. Questions therefore get this prior weight over the ticket intents; "unknown"
-# gets it too, so the faq/unknown boundary (calibrated on out-of-scope messages) stays
-# where it was. Measured 1-4 on sets 4-8 left out in turn and two style sets (round 8):
-# 2-2.5 best (FAQ top-1 0.862 -> 0.906 on the style set, out-of-scope answered unchanged),
-# 3.5 starts to cost ticket intents.
-QUESTION_PRIOR = 2.5
 
 
 def with_question_prior(p: dict[str, float]) -> dict[str, float]:
@@ -123,6 +100,8 @@ class Understander:
 
     # ---- public ----------------------------------------------------------------
     def understand(self, text: str, context: Context | None = None) -> Intent:
+        """Read one message; only its first MAX_MODEL_CHARS characters count (see `bound`)."""
+        text = bound(text)
         ctx = context or Context()
         slots = extract_slots(text)
         settled = context_rules.read_in_context(text, ctx, slots)
@@ -142,6 +121,7 @@ class Understander:
 
         `exclude` drops one intent example from the neighbours (for training on them).
         """
+        text = bound(text)
         prepared = self.prepare(text)
         denied, clean = negated_intents(prepared)
         slots = extract_slots(text)

@@ -23,8 +23,8 @@ def faq() -> None:
 def faq_import(obj: Obj, path: str, dry_run: bool) -> None:
     """Import PATH (.toml .csv .xlsx .docx .txt .md); re-importing updates, never duplicates."""
     from intents.faq import FaqFormatError
-    from intents.faq_formats import read_faq_file
     from storage import faq as faq_store
+    from storage.faq_import import read_faq_file
 
     try:
         entries = read_faq_file(path)

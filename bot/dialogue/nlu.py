@@ -30,7 +30,7 @@ RECHECK_SECONDS = 30.0
 def configured_faq(settings: Settings) -> tuple[list[FaqEntry], str]:
     path = settings.nlu.faq_file
     if path:
-        from intents.faq_formats import read_faq_file
+        from storage.faq_import import read_faq_file
 
         return read_faq_file(path), path
     return default_faq(), "default_faq.toml"

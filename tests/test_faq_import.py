@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from intents.faq import FaqEntry, FaqFormatError, default_faq, load_faq_toml
-from intents.faq_formats import faq_id, read_faq_file, split_text
+from storage.faq_import import faq_id, read_faq_file, split_text
 
 DATA = Path(__file__).resolve().parent / "data" / "faq"
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_60c7cc89d963a205.txt"
