@@ -44,7 +44,7 @@ def _faq() -> list[FaqEntry]:
 def _messages() -> list[str]:
     path = NLU_DATA / "dev_intents.jsonl"
     if not path.is_file():
-        from intents.train import training_lines
+        from intents.training_data import training_lines
 
         return [d["text"] for d in training_lines("message")][:220]
     return [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines() if line.strip()]

@@ -21,7 +21,6 @@ import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -40,9 +39,9 @@ from intents.model import INTENT_NAMES
 from intents.ngram import NgramModel, fit_ngram
 from intents.nudge import is_nudge
 from intents.thresholds import CLASSIFIER_L2, FAQ_RESCUE_RATIO, FOLDS
+from intents.training_data import training_lines
 from intents.understander import Understander, with_question_prior
 
-TRAINING_FILE = "training.jsonl"
 _NG_FIRST = LEXICAL_FEATURES.index(f"ng:{EXAMPLE_INTENTS[0]}")
 
 
@@ -65,10 +64,6 @@ def _read_jsonl(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def training_lines(use: str) -> list[dict[str, str]]:
-    """Lines of the shipped training file with this `use`, in file order."""
-    text = resources.files("intents.data").joinpath(TRAINING_FILE).read_text("utf-8")
-    return [d for d in (json.loads(line) for line in text.splitlines() if line.strip()) if d["use"] == use]
 
 
 def build_rows(u: Understander, data_dir: Path) -> list[Row]:

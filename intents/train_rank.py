@@ -33,7 +33,7 @@ from intents.faq_index import (
 from intents.lexicon import negated_intents
 from intents.semantic import Encoder
 from intents.thresholds import RERANK_L2, RERANK_STEPS
-from intents.train import training_lines
+from intents.training_data import training_lines
 from intents.understander import Understander
 
 Sample = tuple[int, dict[int, list[float]], dict[int, float]]  # gold entry, pooled features, first pass

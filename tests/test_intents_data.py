@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import intents.data
-from intents.train import training_lines
+from intents.training_data import training_lines
 
 SHIPPED = {"__init__.py", "default_faq.toml", "faq_rank.json", "intent_examples.toml",
            "intent_model.json", "training.jsonl"}
