@@ -7,8 +7,11 @@ import re
 DIGITS: dict[str, int] = {
     "零": 0, "〇": 0, "○": 0, "洞": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3,
     "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    # the financial script (大写), as on receipts and in "贰星", "肆分"
+    "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6, "柒": 7, "捌": 8, "玖": 9,
 }
-NUMERAL_CHARS = "".join(DIGITS) + "十百"
+_POSITIONAL = {"拾": "十", "佰": "百"}
+NUMERAL_CHARS = "".join(DIGITS) + "十百" + "".join(_POSITIONAL)
 NUMERAL_RUN = re.compile(f"[{NUMERAL_CHARS}]+")
 
 
@@ -20,6 +23,8 @@ def chinese_to_int(s: str) -> int | None:
     """
     if not s or any(c not in NUMERAL_CHARS for c in s):
         return None
+    for financial, plain in _POSITIONAL.items():
+        s = s.replace(financial, plain)
     if "十" not in s and "百" not in s:
         return int("".join(str(DIGITS[c]) for c in s))
     total, current = 0, 0

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from intents import read_survey_answer
+
+DATA = Path(__file__).parent / "data" / "survey"
 
 
 @pytest.mark.parametrize(
@@ -59,4 +63,29 @@ def test_empty_answer() -> None:
 def test_a_fixed_thing_breaking_again_is_feedback_not_a_rating() -> None:
     # 修好的 is what was done, not "好的" (an answer)
     assert read_survey_answer("刚修好的水管今天又坏了") == (None, True)
-    assert read_survey_answer("好的") == (4, False)
+
+
+@pytest.mark.parametrize("text", ["好的", "好嘞", "收到", "ok", "知道了", "嗯嗯"])
+def test_an_acknowledgement_is_not_a_rating(text: str) -> None:
+    assert read_survey_answer(text) == (None, False)
+
+
+def _answer_set(name: str) -> list[tuple[str, int | None, bool]]:
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            text, score, comment = line.split("\t")
+            rows.append((text, None if score == "-" else int(score), comment == "1"))
+    return rows
+
+
+@pytest.mark.parametrize("name", ["answers.tsv", "answers_more.tsv"])
+def test_varied_answer_shapes_are_read_exactly(name: str) -> None:
+    """Numerals in both scripts, emoji, degree words, English, a rating with a remark either
+    side, acknowledgements and questions: at least 97% exact ratings, 95% exact comment flags."""
+    rows = _answer_set(name)
+    assert len(rows) >= 60
+    wrong = [(t, read_survey_answer(t), (s, c)) for t, s, c in rows if read_survey_answer(t)[0] != s]
+    assert len(wrong) <= 0.03 * len(rows), wrong
+    comment_wrong = [t for t, s, c in rows if read_survey_answer(t) != (s, c)]
+    assert len(comment_wrong) <= 0.05 * len(rows), comment_wrong
