@@ -1,17 +1,27 @@
 """Settings: embedded defaults < TOML file (--config / WUYE_CONFIG) < WUYE_SECTION__KEY env vars.
 
-Validation happens once at start-up; every error names the key and how to fix it.
+pydantic-settings reads and layers the sources; validation happens once at start-up, and every
+error names the key and how to fix it.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 ENV_PREFIX = "WUYE_"
 
@@ -223,7 +233,33 @@ class NluConfig(_Section):
     faq_file: str = ""
 
 
-class Settings(_Section):
+class _Sources:
+    """Where one load_settings call reads from: a TOML file or none, and an environment."""
+
+    def __init__(self, path: Path | None, environ: Mapping[str, str]) -> None:
+        self.path, self.environ = path, environ
+
+
+_LOADING: ContextVar[_Sources | None] = ContextVar("wuye_config_sources", default=None)
+
+
+class _Environ(EnvSettingsSource):
+    """The environment load_settings was given (tests pass their own) instead of os.environ."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._given = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {k.lower(): v for k, v in self._given.items()}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        extra="forbid", validate_assignment=True, env_prefix=ENV_PREFIX, env_nested_delimiter="__",
+        case_sensitive=False,
+    )
+
     server: ServerConfig = ServerConfig()
     wechat: WeChatConfig = WeChatConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -236,6 +272,25 @@ class Settings(_Section):
     notice: NoticeConfig = NoticeConfig()
     nlu: NluConfig = NluConfig()
     source: str = "embedded defaults"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Highest first. Built outside load_settings (a bare Settings()) it is the defaults only:
+        # nothing is read from the process environment behind the caller's back.
+        given = _LOADING.get()
+        if given is None:
+            return (init_settings,)
+        sources: list[PydanticBaseSettingsSource] = [init_settings, _Environ(settings_cls, given.environ)]
+        if given.path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=given.path))
+        return tuple(sources)
 
 
 def parse_hours(v: str) -> tuple[int, int]:
@@ -254,24 +309,14 @@ def parse_hours(v: str) -> tuple[int, int]:
         raise ValueError(f"'{v}' is not a time range like 08:30-18:00") from None
 
 
-def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for name, value in environ.items():
-        if not name.startswith(ENV_PREFIX) or "__" not in name or name == "WUYE_CONFIG":
-            continue
-        section, _, key = name[len(ENV_PREFIX) :].partition("__")
-        out.setdefault(section.lower(), {})[key.lower()] = value
-    return out
-
-
-def _merge(base: dict[str, Any], extra: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
-    for section, values in extra.items():
-        target = merged.setdefault(section, {})
-        if not isinstance(target, dict):
-            raise ConfigError(f"config: '{section}' must be a [section] table")
-        target.update(values)
-    return merged
+def _env_keys(environ: Mapping[str, str]) -> set[tuple[str, str]]:
+    """(section, key) of every WUYE_SECTION__KEY variable, to say where a bad value came from."""
+    keys = set()
+    for name in environ:
+        if name.upper().startswith(ENV_PREFIX) and "__" in name:
+            section, _, key = name[len(ENV_PREFIX):].partition("__")
+            keys.add((section.lower(), key.lower()))
+    return keys
 
 
 def _describe(err: dict[str, Any], env_keys: set[tuple[str, str]]) -> str:
@@ -287,7 +332,8 @@ def _describe(err: dict[str, Any], env_keys: set[tuple[str, str]]) -> str:
     env = f"WUYE_{section.upper()}__{key.upper()}"
     where = f" (from {env})" if (section, key) in env_keys else ""
     if err["type"] == "extra_forbidden":
-        known = ", ".join(type(Settings().__getattribute__(section)).model_fields)
+        model = Settings.model_fields[section].annotation
+        known = ", ".join(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else ""
         return f"config: [{section}] has no key '{key}'{where}; known keys: {known}"
     if msg.startswith(key + " ") or "WUYE_" in msg:
         return f"config: [{section}] {msg}"
@@ -295,33 +341,35 @@ def _describe(err: dict[str, Any], env_keys: set[tuple[str, str]]) -> str:
 
 
 def load_settings(
-    path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
+    path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
     """Load and validate settings; raises ConfigError with every problem listed."""
     environ = dict(os.environ if environ is None else environ)
     path = path or environ.get("WUYE_CONFIG") or None
-    data: dict[str, Any] = {}
-    source = "embedded defaults"
+    file: Path | None = None
     if path:
-        p = Path(path)
-        if not p.is_file():
+        file = Path(path)
+        if not file.is_file():
             raise ConfigError(
-                f"config: file {p} not found; pass --config PATH or unset WUYE_CONFIG"
+                f"config: file {file} not found; pass --config PATH or unset WUYE_CONFIG"
             )
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config: {p} is not valid TOML: {exc}") from exc
-        source = str(p)
-    overrides = _env_overrides(environ)
-    env_keys = {(s, k) for s, kv in overrides.items() for k in kv}
-    merged = _merge(data, overrides)
+    env_keys = _env_keys(environ)
+    sections = set(Settings.model_fields) - {"source"}
+    for section, _key in sorted(env_keys):
+        if section not in sections:
+            raise ConfigError(f"config: unknown section [{section}]; known: "
+                              + ", ".join(f"[{s}]" for s in Settings.model_fields if s != "source"))
+    token = _LOADING.set(_Sources(file, environ))
     try:
-        settings = Settings.model_validate({**merged, "source": source})
+        settings = Settings(source=str(file) if file else "embedded defaults")
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config: {file} is not valid TOML: {exc}") from exc
     except ValidationError as exc:
         raise ConfigError("\n".join(_describe(e, env_keys) for e in exc.errors())) from None
-    if path:
-        _anchor_paths(settings, Path(path).resolve().parent)
+    finally:
+        _LOADING.reset(token)
+    if file is not None:
+        _anchor_paths(settings, file.resolve().parent)
     return settings
 
 

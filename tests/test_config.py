@@ -86,3 +86,14 @@ def test_relative_sqlite_path_is_next_to_the_config_file(tmp_path: Path, monkeyp
     assert load_settings(cfg, environ={}).database.url == f"sqlite:///{folder / 'data' / 'wuye.db'}"
     cfg.write_text('[database]\nurl = "sqlite:////srv/wuye.db"\n', encoding="utf-8")
     assert load_settings(cfg, environ={}).database.url == "sqlite:////srv/wuye.db"
+
+
+def test_only_the_given_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WUYE_SERVER__PORT", "9999")
+    assert load_settings(environ={}).server.port == 8080
+    assert load_settings().server.port == 9999
+
+
+def test_a_table_value_can_come_from_the_environment_as_json() -> None:
+    hours = '{"水电": 1, "门窗": 1, "电梯": 1, "公共照明": 1, "管道疏通": 1, "燃气": 1, "公共设施": 1, "其他": 1, "投诉": 1, "人工": 1}'
+    assert load_settings(environ={"WUYE_TICKETS__RESOLUTION_HOURS": hours}).tickets.resolution_hours["水电"] == 1
