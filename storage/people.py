@@ -26,8 +26,6 @@ def touch(session: Session, openid: str, now: datetime, known: Person | None = N
     person = known if known is not None else by_openid(session, openid)
     if person is not None and person.active and person.last_inbound_at is not None:
         last = person.last_inbound_at
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=now.tzinfo)
         if timedelta(0) <= now - last < TOUCH_GRANULARITY:
             return person
     if person is None:

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bot.cli import main
-from bot.notices import compose as notices
 from bot.outbound.delivery import deliver_due
 from bot.outbound.jobs import run_due
 from bot.wechat.api import make_client
@@ -201,7 +200,7 @@ def test_manager_publishes_from_chat(town: Community) -> None:
     (push,) = town.pushes("o-wang")
     assert "停水通知" in push and "请提前储水" in push and "有效至11月24日18:00" in push
     n = last_notice(town)
-    assert n.until is not None and notices.aware(n.until) == datetime(2026, 11, 24, 18, 0, tzinfo=UTC) - SH
+    assert n.until is not None and n.until == datetime(2026, 11, 24, 18, 0, tzinfo=UTC) - SH
     with Session(town.engine) as s:
         assert s.get(Person, n.author_id).openid == "o-sun"  # type: ignore[union-attr]
 
@@ -297,9 +296,8 @@ def test_paced_template_delivery_with_failures_and_resend(town: Community) -> No
 
     with Session(town.engine) as s:
         due = [r.next_attempt_at for r in s.execute(select(Outbox).order_by(Outbox.next_attempt_at)).scalars()]
-    due = [notices.aware(d) for d in due]
     assert len(due) == 4
-    assert [round((b - a).total_seconds()) for a, b in itertools.pairwise(due)] == [1, 1, 1]  # type: ignore[operator]
+    assert [round((b - a).total_seconds()) for a, b in itertools.pairwise(due)] == [1, 1, 1]
     # Only what is due goes out: at the start, the first message alone.
     client = town.worker.client
     assert deliver_due(town.engine, client, settings.worker, due[0]).claimed == 1  # type: ignore[arg-type]

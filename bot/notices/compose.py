@@ -90,13 +90,8 @@ def may_broadcast(person: Person | None) -> bool:
     return person is not None and person.role == "manager"
 
 
-def aware(dt: datetime | None) -> datetime | None:
-    """SQLite hands back naive UTC."""
-    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
-
-
 def local_label(settings: Settings, dt: datetime, fmt: str = "%m月%d日%H:%M") -> str:
-    return aware(dt).astimezone(settings.community.tz).strftime(fmt)  # type: ignore[union-attr]
+    return dt.astimezone(settings.community.tz).strftime(fmt)
 
 
 _TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M")
@@ -162,11 +157,11 @@ def message_text(settings: Settings, notice: Notice) -> str:
 
 
 def is_current(settings: Settings, notice: Notice, now: datetime) -> bool:
-    if notice.status not in ("sending", "sent") or aware(notice.send_at) > now:  # type: ignore[operator]
+    if notice.status not in ("sending", "sent") or notice.send_at > now:
         return False
     if notice.until is not None:
-        return aware(notice.until) > now  # type: ignore[operator]
-    return aware(notice.send_at) >= now - timedelta(days=settings.notice.show_days)  # type: ignore[operator]
+        return notice.until > now
+    return notice.send_at >= now - timedelta(days=settings.notice.show_days)
 
 
 def for_person(session: Session, person: Person) -> tuple[str | None, bool]:

@@ -20,10 +20,6 @@ def in_window(person: Person, now: datetime) -> bool:
     last = person.last_inbound_at
     if last is None:
         return False
-    if last.tzinfo is None:  # SQLite hands back naive UTC
-        from datetime import UTC
-
-        last = last.replace(tzinfo=UTC)
     return now - last < CS_WINDOW
 
 

@@ -27,7 +27,7 @@ def _state(turn: Turn) -> BindState:
 
 
 def _locked_minutes(turn: Turn, state: BindState) -> int | None:
-    until = ticket_flow.aware(state.locked_until)
+    until = state.locked_until
     if until is None or until <= turn.now:
         return None
     return int((until - turn.now).total_seconds() // 60) + 1

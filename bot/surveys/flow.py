@@ -67,7 +67,7 @@ def schedule_after_done(session: Session, settings: Settings, job: Job, now: dat
     ticket = session.get(Ticket, job.ref_id)
     if ticket is None or ticket.status != Status.DONE or ticket.reopen_count != job.payload.get("round", 0):
         return  # reopened or cancelled before the survey was planned
-    schedule(session, settings, ticket, ticket_flow.aware(ticket.done_at) or now)
+    schedule(session, settings, ticket, ticket.done_at or now)
 
 
 def open_for(session: Session, person: Person, now: datetime) -> Survey | None:
@@ -75,7 +75,7 @@ def open_for(session: Session, person: Person, now: datetime) -> Survey | None:
         select(Survey).where(Survey.person_id == person.id, Survey.status.in_(OPEN)).order_by(Survey.sent_at.desc())
     ).scalars()
     for survey in rows:
-        if survey.expires_at is None or ticket_flow.aware(survey.expires_at) > now:  # type: ignore[operator]
+        if survey.expires_at is None or survey.expires_at > now:
             return survey
     return None
 
@@ -129,7 +129,7 @@ def remind(session: Session, settings: Settings, job: Job, now: datetime) -> Non
     survey = session.get(Survey, job.ref_id)
     if survey is None or survey.status != "sent":
         return
-    if survey.expires_at is not None and ticket_flow.aware(survey.expires_at) <= now:  # type: ignore[operator]
+    if survey.expires_at is not None and survey.expires_at <= now:
         return
     ticket = session.get(Ticket, survey.ticket_id)
     person = session.get(Person, survey.person_id) if survey.person_id else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -38,15 +38,8 @@ class Draft:
     photos: list[str] = field(default_factory=list)
 
 
-def aware(dt: datetime | None) -> datetime | None:
-    """SQLite returns naive UTC; make every time comparable."""
-    if dt is None or dt.tzinfo is not None:
-        return dt
-    return dt.replace(tzinfo=UTC)
-
-
 def local(settings: Settings, dt: datetime) -> datetime:
-    return aware(dt).astimezone(settings.community.tz)  # type: ignore[union-attr]
+    return dt.astimezone(settings.community.tz)
 
 
 def duration_label(delta: timedelta) -> str:
@@ -110,7 +103,7 @@ def estimate_done_at(session: Session, settings: Settings, ticket: Ticket, now: 
         .order_by(Ticket.done_at.desc())
         .limit(50)
     ).all()
-    spans = [(aware(d) - aware(c)).total_seconds() for c, d in rows if c and d]  # type: ignore[operator]
+    spans = [(d - c).total_seconds() for c, d in rows if c and d]
     if len(spans) >= 3:
         return now + timedelta(seconds=statistics.median(spans))
     return now + timedelta(hours=settings.tickets.resolution_hours.get(category_key(ticket), 24))
@@ -256,14 +249,14 @@ def nudge(session: Session, settings: Settings, ticket: Ticket, actor: Person, n
     """催单: remind the assignee (or the dispatchers when nobody has it), at most once per interval."""
     interval = timedelta(minutes=settings.tickets.nudge_interval_minutes)
     assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
-    last = aware(ticket.last_nudged_at)
+    last = ticket.last_nudged_at
     if last is not None and now - last < interval:
         left = int((interval - (now - last)).total_seconds() // 60) + 1
         return _say(settings, "nudge_too_soon", number=ticket.number, assignee=person_label(assignee), minutes=left)
     ticket.last_nudged_at = now
     store.add_event(session, ticket, "nudged", actor, now)
     text = _say(settings, "nudge_push", number=ticket.number, place=ticket.place or "-",
-                description=ticket.description[:60], waited=duration_label(now - aware(ticket.created_at)))  # type: ignore[operator]
+                description=ticket.description[:60], waited=duration_label(now - ticket.created_at))
     targets = [assignee] if assignee else routing.supervisors(session, ticket.category, ticket.building)
     for person in targets:
         notify.to_staff(session, settings, person, text)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.tickets.flow import aware, local
+from bot.tickets.flow import local
 from storage.models import Person, Survey, Ticket, TicketEvent
 
 GROUPINGS = ("category", "staff", "building", "week")
@@ -91,14 +91,14 @@ def compute(session: Session, settings: Settings, start: datetime, end: datetime
 
 
 def _row(group: str, tickets: list[Ticket], escalations: dict[int, int], surveys: dict[int, list[Survey]]) -> Row:
-    accept = [(aware(t.accepted_at) - aware(t.created_at)).total_seconds() / 60  # type: ignore[operator]
+    accept = [(t.accepted_at - t.created_at).total_seconds() / 60  # type: ignore[operator]
               for t in tickets if t.accepted_at]
-    complete = [(aware(t.done_at) - aware(t.created_at)).total_seconds() / 3600  # type: ignore[operator]
+    complete = [(t.done_at - t.created_at).total_seconds() / 3600  # type: ignore[operator]
                 for t in tickets if t.done_at and t.status == "done"]
     sent = [s for t in tickets for s in surveys.get(t.id or 0, []) if s.sent_at is not None]
     answered = [s for s in sent if s.rating is not None]
     recoveries = [s for t in tickets for s in surveys.get(t.id or 0, []) if s.recovery_due_at is not None]
-    on_time = [s for s in recoveries if s.recovery_done_at and aware(s.recovery_done_at) <= aware(s.recovery_due_at)]  # type: ignore[operator]
+    on_time = [s for s in recoveries if s.recovery_done_at and s.recovery_done_at <= s.recovery_due_at]  # type: ignore[operator]
     return Row(
         group=group,
         opened=len(tickets),

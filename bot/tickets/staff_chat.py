@@ -27,7 +27,7 @@ def handle_command(session: Session, settings: Settings, person: Person, cmd: St
             return say("staff_mine_none")
         lines = [say("staff_mine_header", count=len(mine))]
         for t in mine:
-            waited = ticket_flow.duration_label(now - ticket_flow.aware(t.created_at))  # type: ignore[operator]
+            waited = ticket_flow.duration_label(now - t.created_at)
             lines.append(label("staff_mine_line", urgent=label("staff_mine_urgent") if t.urgent else "",
                                number=t.number, status=status_label(t.status), place=t.place or "-",
                                description=t.description[:20], waited=waited))

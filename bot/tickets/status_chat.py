@@ -37,7 +37,7 @@ def _line(turn: Turn, ticket: Ticket) -> str:
         category=ticket.category if ticket.kind == "repair" else kind_label(ticket.kind),
         status=status_label(ticket.status),
         assignee=ticket_flow.person_label(assignee) if assignee else turn.say("status_unassigned"),
-        waited=ticket_flow.duration_label(turn.now - ticket_flow.aware(ticket.created_at)),  # type: ignore[operator]
+        waited=ticket_flow.duration_label(turn.now - ticket.created_at),
     )
 
 

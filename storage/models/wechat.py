@@ -1,0 +1,43 @@
+"""The WeChat edge: each delivery received (exactly-once intake) and the building tags kept on WeChat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from storage.clock import utcnow
+
+
+class InboundMessage(SQLModel, table=True):
+    """One delivery from WeChat; the unique key is what makes WeChat's retries harmless."""
+
+    __tablename__ = "inbound_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(max_length=160, unique=True)
+    openid: str = Field(max_length=64, index=True)
+    msg_type: str = Field(max_length=32)
+    event: str = Field(default="", max_length=64)
+    content: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(default="processing", max_length=16)  # processing | done
+    # The plaintext reply XML (or "success"), replayed to retries of the same delivery.
+    reply: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    received_at: datetime = Field(default_factory=utcnow, index=True)
+    finished_at: datetime | None = None
+
+
+class WeChatTag(SQLModel, table=True):
+    """The WeChat user tag kept for one building, so a notice can go out as one mass send."""
+
+    __tablename__ = "wechat_tags"
+
+    id: int | None = Field(default=None, primary_key=True)
+    building: str = Field(max_length=16, unique=True)
+    name: str = Field(max_length=30)
+    tag_id: int | None = None
+    # ok | missing (looked up, not found: create it) | failed (the API refused; send per person)
+    state: str = Field(default="unknown", max_length=16)
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow)
