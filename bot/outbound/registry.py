@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
-from bot.config import Settings
-from storage.models import Job, Outbox
+    from bot.config import Settings
+    from storage.models import Job, Outbox
 
 
 class JobKind(StrEnum):
@@ -52,10 +53,10 @@ class Outcome:
     result: dict[str, Any] | None = None
 
 
-JobHandler = Callable[[Session, Settings, Job, datetime], None]
+JobHandler = Callable[["Session", "Settings", "Job", datetime], None]
 # Called in the transaction that records a final result (sent or dead), so e.g. a notice's
 # per-recipient record can never disagree with it.
-ResultHook = Callable[[Session, Outbox, Outcome], None]
+ResultHook = Callable[["Session", "Outbox", Outcome], None]
 
 
 @dataclass

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import select
-from sqlmodel import Session
 
 from bot.cli.base import Obj, engine_for, pass_obj
-from storage.migrate import upgrade
 
 
 @click.group()
@@ -20,7 +17,10 @@ def residents() -> None:
 @pass_obj
 def residents_import(obj: Obj, path: str) -> None:
     """Import a roster CSV (building, unit, room, name, phone[, openid]); all rows or none."""
+    from sqlmodel import Session
+
     from bot.people.roster import apply_roster, parse_roster
+    from storage.migrate import upgrade
 
     rows, errors = parse_roster(path)
     if errors:
@@ -61,8 +61,12 @@ def staff_add(
     obj: Obj, openid: str, name: str, role: str, phone: str, categories: str, buildings: str
 ) -> None:
     """Add a staff member, or update the one with this openid."""
+    from sqlalchemy import select
+    from sqlmodel import Session
+
     from bot.config import REPAIR_CATEGORIES
     from storage.clock import utcnow
+    from storage.migrate import upgrade
     from storage.models import Person
 
     cats = [c.strip() for c in categories.replace("，", ",").split(",") if c.strip()]
@@ -94,7 +98,11 @@ def staff_add(
 @pass_obj
 def staff_list(obj: Obj) -> None:
     """List staff with their open ticket counts."""
+    from sqlalchemy import select
+    from sqlmodel import Session
+
     from storage import tickets as store
+    from storage.migrate import upgrade
     from storage.models import Person
 
     engine = engine_for(obj.settings)

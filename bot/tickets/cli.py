@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import select
-from sqlmodel import Session
 
 from bot.cli.base import Obj, engine_for, pass_obj
-from storage.migrate import upgrade
 
 
 @click.group()
@@ -22,8 +19,12 @@ def tickets() -> None:
 @pass_obj
 def tickets_list(obj: Obj, status: str | None, building: str | None, limit: int) -> None:
     """List tickets, newest first."""
+    from sqlalchemy import select
+    from sqlmodel import Session
+
     from bot.tickets.flow import local
     from bot.tickets.status import status_label
+    from storage.migrate import upgrade
     from storage.models import Person, Ticket
 
     engine = engine_for(obj.settings)
@@ -50,9 +51,13 @@ def tickets_list(obj: Obj, status: str | None, building: str | None, limit: int)
 @pass_obj
 def tickets_show(obj: Obj, number: str) -> None:
     """One ticket with its events."""
+    from sqlalchemy import select
+    from sqlmodel import Session
+
     from bot.tickets.flow import local
     from bot.tickets.status import status_label
     from storage import tickets as store
+    from storage.migrate import upgrade
     from storage.models import Person
 
     engine = engine_for(obj.settings)
@@ -120,8 +125,11 @@ def report(
     """Tickets, response times, escalations, survey response and satisfaction."""
     from datetime import timedelta
 
+    from sqlmodel import Session
+
     from bot.tickets import report as rep
     from storage.clock import utcnow
+    from storage.migrate import upgrade
 
     settings = obj.settings
     tz = settings.community.tz
