@@ -18,6 +18,7 @@ from bot.domains import install_all
 from bot.services import Services
 from storage.db import make_engine
 from storage.migrate import upgrade
+from tests.community import Community, install_clock, start_clock
 from wuye_dev import wire
 from wuye_dev.fake_wechat import FakeWeChat
 
@@ -172,3 +173,14 @@ class Phone:
 @pytest.fixture
 def phone(app, wechat: wire.WeChatServer) -> Phone:  # type: ignore[no-untyped-def]
     return Phone(app.test_client(), wechat)
+
+
+@pytest.fixture
+def town(app, wechat: wire.WeChatServer, services: Services, fake: FakeWeChat,  # type: ignore[no-untyped-def]
+         monkeypatch: pytest.MonkeyPatch) -> Community:
+    """The test community (tests/community.py) on a clock the test moves: staff, residents, houses."""
+    clock = start_clock()
+    install_clock(monkeypatch, clock)
+    # The CLI reads the time when it runs: give it the test's clock too.
+    monkeypatch.setattr("storage.clock.utcnow", clock)
+    return Community(app, wechat, services, fake, clock)

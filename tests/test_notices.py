@@ -30,27 +30,23 @@ from storage.models import (
     Ticket,
     WeChatTag,
 )
-from tests.community import Community, install_clock, start_clock
+from tests.community import Community
 from wuye_dev import wire
 
 SH = timedelta(hours=8)  # Asia/Shanghai
 
 
 @pytest.fixture
-def town(app, wechat, services, fake, monkeypatch) -> Community:  # type: ignore[no-untyped-def]
-    clock = start_clock()
-    install_clock(monkeypatch, clock)
-    # The CLI reads the time when it runs: give it the test's clock too.
-    monkeypatch.setattr("storage.clock.utcnow", clock)
-    t = Community(app, wechat, services, fake, clock)
-    with Session(t.engine) as s:
-        # One more household in 5栋 that unfollowed, and one in 7栋 that no building notice reaches.
+def town(town: Community) -> Community:
+    """The shared community, plus one household in 5栋 that unfollowed and one in 7栋 that no
+    building notice reaches."""
+    with Session(town.engine) as s:
         gone = houses.get_or_create(s, "5", "1", "101")
         s.add(Person(openid="o-gone", role="resident", name="吴离", house_id=gone.id, active=False))
         seven = houses.get_or_create(s, "7", "1", "701")
         s.add(Person(openid="o-qian", role="resident", name="钱多", house_id=seven.id))
         s.commit()
-    return t
+    return town
 
 
 def cli(town: Community, *args: str, input: str | None = None) -> Result:

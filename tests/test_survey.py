@@ -7,7 +7,6 @@ import re
 import threading
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -18,17 +17,11 @@ from bot.wechat.api import make_client
 from storage.claims import claim_jobs, claim_outbox
 from storage.clock import utcnow
 from storage.models import Person, Survey, Ticket
-from tests.community import Community, install_clock, start_clock
+from tests.community import Community
 
 NUMBER = re.compile(r"\bBX\d{10}\b")
 SH = timedelta(hours=8)  # Asia/Shanghai
 
-
-@pytest.fixture
-def town(app, wechat, services, fake, monkeypatch) -> Community:  # type: ignore[no-untyped-def]
-    clock = start_clock()
-    install_clock(monkeypatch, clock)
-    return Community(app, wechat, services, fake, clock)
 
 
 def done_repair(town: Community, text: str = "厨房水管漏水", resident: str = "o-wang") -> str:

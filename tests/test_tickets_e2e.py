@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bot.cli import main
 from storage.models import Job, Ticket, TicketEvent, TicketFollower
-from tests.community import Community, install_clock, start_clock
+from tests.community import Community
 
 NUMBER = re.compile(r"\b(BX|TS|BY|RG)\d{10}\b")
 
-
-@pytest.fixture
-def town(app, wechat, services, fake, monkeypatch) -> Community:  # type: ignore[no-untyped-def]
-    clock = start_clock()
-    install_clock(monkeypatch, clock)
-    return Community(app, wechat, services, fake, clock)
 
 
 def number_in(text: str) -> str:
