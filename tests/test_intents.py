@@ -280,7 +280,7 @@ def test_lexical_parts_take_each_entrys_best_phrasing() -> None:
     assert index.search("押金什么时候退")[0].faq_id == "c"
 
 
-def test_round5_cues_ticket_code_hearsay_permission() -> None:
+def test_cues_for_a_glued_ticket_code_hearsay_and_a_permission_question() -> None:
     from intents.lexicon import cue_scores
 
     # a ticket-like code glued to Chinese points at a ticket; a parcel number does not
@@ -313,7 +313,7 @@ def test_faq_rescue_asks_but_never_for_a_nudge() -> None:
     assert not Understander._faq_rescue(ev("还要等多久", True), torn)
 
 
-# ---- round 6: information requests, rule questions, faults without a fault word ----------
+# ---- information requests, rule questions, faults without a fault word --------------------
 
 
 @pytest.mark.parametrize(
