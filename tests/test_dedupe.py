@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 import requests
@@ -20,17 +19,20 @@ from wuye_dev import wire
 def counted(monkeypatch):  # type: ignore[no-untyped-def]
     """Replace the dialogue with one that counts its calls and leaves a trace in the database."""
     calls: list[str] = []
-    delay = {"seconds": 0.0}
+    # A test may hold the handler until something else happened (e.g. a retry was answered).
+    gate: dict[str, threading.Event | None] = {"until": None}
 
     def respond(session, services, msg, now):  # type: ignore[no-untyped-def]
         calls.append(msg.source)
-        time.sleep(delay["seconds"])
+        until = gate["until"]
+        if until is not None:
+            until.wait(timeout=30)
         person = Person(openid=f"{msg.source}-{len(calls)}", name="trace")
         session.add(person)
         return f"第{len(calls)}次处理"
 
     monkeypatch.setattr(inbox, "respond", respond)
-    return calls, delay
+    return calls, gate
 
 
 def rows(engine, model) -> int:  # type: ignore[no-untyped-def]
@@ -101,8 +103,11 @@ def test_a_failed_attempt_leaves_nothing_and_the_retry_processes_it(phone, engin
 
 def test_two_simultaneous_deliveries_from_two_threads_are_processed_once(app, wechat, engine, counted) -> None:  # type: ignore[no-untyped-def]
     """The real race: a retry arrives while the first delivery is still being handled."""
-    calls, delay = counted
-    delay["seconds"] = 0.5
+    calls, gate = counted
+    # The first delivery is held inside the handler until the other one has been answered, so
+    # the retry always arrives while the first is still being handled.
+    other_answered = threading.Event()
+    gate["until"] = other_answered
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/wechat"
@@ -118,6 +123,8 @@ def test_two_simultaneous_deliveries_from_two_threads_are_processed_once(app, we
             assert res.status_code == 200
             reply = wechat.read_reply(res.content)
             replies.append("success" if reply is None else reply["Content"])
+            if reply is None:
+                other_answered.set()
 
         threads = [threading.Thread(target=deliver, args=(r,)) for r in requests_]
         for t in threads:
