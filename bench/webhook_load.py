@@ -81,6 +81,9 @@ class GunicornSettings:
     threads: int = 4
     worker_class: str = "gthread"
     keepalive: int = 5
+    # Seconds a worker may take to load the app and warm its NLU before gunicorn kills it as hung,
+    # and that start() waits for every worker to say it is ready. A busy machine needs more.
+    boot_seconds: int = 60
 
     def describe(self) -> str:
         return (
@@ -120,7 +123,7 @@ def _gunicorn_conf(settings: GunicornSettings, port: int, log: Path) -> str:
             f"worker_class = {settings.worker_class!r}",
             f"keepalive = {settings.keepalive}",
             "graceful_timeout = 5",
-            "timeout = 60",
+            f"timeout = {settings.boot_seconds}",
             "loglevel = 'warning'",
             f"errorlog = {str(log)!r}",
             "",
@@ -176,7 +179,9 @@ class Server:
     def log(self) -> Path:
         return self.workdir / "gunicorn.log"
 
-    def start(self, timeout: float = 60.0) -> None:
+    def start(self) -> None:
+        # A little over gunicorn's own limit: a worker that hangs is killed (and logged) first.
+        timeout = self.settings.boot_seconds + 10
         ready = self.workdir / "ready"
         ready.mkdir(parents=True, exist_ok=True)
         for stale in ready.glob("ready-*"):  # from an earlier server in the same workdir
@@ -204,7 +209,7 @@ class Server:
             time.sleep(0.05)
         self.stop()
         raise RuntimeError(
-            f"gunicorn {self.app_spec} not ready in {timeout:.0f} s:\n{self._log_tail()}"
+            f"gunicorn {self.app_spec} not ready in {timeout} s:\n{self._log_tail()}"
         )
 
     def cpu_seconds(self) -> float:
