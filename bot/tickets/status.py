@@ -41,6 +41,7 @@ ALLOWED_FROM: dict[Move, tuple[Status, ...]] = {
     Move.REOPEN: (Status.DONE,),
 }
 
+
 def allowed(move: Move | str, status: str) -> bool:
     return status in ALLOWED_FROM[Move(move)]
 
