@@ -47,14 +47,36 @@ def community_fields(c: Community) -> dict[str, str]:
 
 
 def _fill(text: str, known: dict[str, str]) -> str:
-    """Fill placeholders; an unknown one is left as written rather than failing a reply."""
-    out = []
-    for literal, field, _spec, _conv in Formatter().parse(text):
-        out.append(literal)
+    """Fill placeholders; an unknown one is left as written rather than failing a reply.
+
+    A value that already ends the way the text goes on is not said twice: with office_location
+    "5栋1楼物业服务中心", "到{office_location}的物业服务中心" reads "到5栋1楼物业服务中心"."""
+    parts = list(Formatter().parse(text))
+    out: list[str] = []
+    skip = 0
+    for i, (literal, field, _spec, _conv) in enumerate(parts):
+        out.append(literal[skip:])
+        skip = 0
         if field is None:
             continue
-        out.append(known[field] if field in known else "{" + field + "}")
+        value = known[field] if field in known else "{" + field + "}"
+        out.append(value)
+        if i + 1 < len(parts):
+            skip = _said_again(value, parts[i + 1][0])
     return "".join(out)
+
+
+def _said_again(value: str, following: str) -> int:
+    """How many characters of `following` repeat the end of `value` ("的物业服务中心" after
+    "…物业服务中心"): at least two, optionally after a 的."""
+    for lead in ("的", ""):
+        if not following.startswith(lead):
+            continue
+        rest = following[len(lead):]
+        for n in range(min(len(value), len(rest)), 1, -1):
+            if rest.startswith(value[-n:]):
+                return len(lead) + n
+    return 0
 
 
 def fill(text: str, community: Community, /, **values: Any) -> str:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from bot.config import parse_hours
+import re
+
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
+from bot.tickets import office_hours
+
+# Asking for a person in so many words ("转人工", "我要找客服", "人工服务"); "员工" is not one.
+_PERSON = re.compile(
+    r"转人工|人工客服|人工服务|找人工|要人工|接人工|转接人工|^\s*人工\s*[!！。.]*\s*$|真人|活人|"
+    r"(?:找|转|要|联系|叫)(?:一下|个)?(?:客服|前台|管家|物业的人)|客服在吗|让?(?:客服|物业|管家)(?:给我)?(?:回|打)个?电话"
+)
+
+
+def asks_for_person(text: str) -> bool:
+    return bool(_PERSON.search(text))
 
 
 def in_office_hours(turn: Turn) -> bool:
-    start, end = parse_hours(turn.services.settings.community.office_hours)
-    t = ticket_flow.local(turn.services.settings, turn.now)
-    minute = t.hour * 60 + t.minute
-    return start <= minute < end if start <= end else (minute >= start or minute < end)
+    return office_hours.is_open(turn.services.settings, turn.now)
 
 
 def handle(turn: Turn) -> str | None:

@@ -2,13 +2,21 @@
 
 The policy is one ordered table of named routes (as Rasa chooses a dialogue policy by stated
 priority). Each route has a `match` that looks at the turn and a `handle` that answers it; the
-first route that matches and answers (a handle may decline by returning `NotMine`) wins. The order
-is the design: events before messages, staff commands before resident talk, a pending form before
-a fresh reading, and the survey before anything that would hide it.
+first route that matches and answers (a route that may decline returns None) wins. The order is
+the design, and each step has its reason:
+
+1. media and staff commands first: they are not resident talk at all;
+2. what must never wait behind a half-filled form: an emergency, a call for a person, a binding,
+   a 回访 answer. Each pending form states which of these it lets through (`Pending.lets_through`):
+   a repair form lets all of them through, a manager's notice draft none (its text is the notice);
+3. the pending form keeps everything else, and handles give-up ("算了不修了") and corrections;
+4. a fresh reading: reopen, ticket number, nudge, outage, then by what the words mean, where a
+   reading too weak to open a ticket asks instead.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,12 +36,16 @@ from bot.surveys import chat as survey_chat
 from bot.surveys import staff_chat as survey_staff
 from bot.tickets import cancel_chat, praise, staff_chat, status_chat
 from bot.tickets import complaint_form as complaint
+from bot.tickets import flow as ticket_flow
 from bot.tickets import repair_form as repair
 from bot.wechat.events import handle_event
 from bot.wechat.message import message_text, raw_event, raw_type
 from intents.model import Context, Intent
+from intents.normalize import cjk_count
 from intents.nudge import is_nudge
 from intents.staff_commands import parse_staff_command
+from intents.survey import read_survey_answer
+from intents.urgency import is_emergency
 from replies import render
 from storage import conversations, people, tickets
 from storage.models import Conversation
@@ -44,15 +56,30 @@ MEDIA_REPLIES = {
     "link": "link_received",
 }
 
-# A pending conversation of each kind, and the handler its next message goes to.
-FORMS: dict[str, Handler] = {
-    repair.FORM: repair.continue_form,
-    repair.URGENT_FOLLOWUP: repair.urgent_place,
-    complaint.FORM: complaint.continue_form,
-    bind.FORM: bind.continue_form,
-    notice_form.FORM: notice_form.continue_form,
-    outage_form.FORM: outage_form.continue_form,
+# The routes a resident's message may take past a pending form (see the module docstring).
+URGENT, HUMAN, BIND, SURVEY = "urgent_report", "human_handoff", "bind_request", "survey_answer"
+EVERY_WAY_OUT = frozenset({URGENT, HUMAN, BIND, SURVEY})
+
+
+@dataclass(frozen=True)
+class Pending:
+    handler: Handler
+    lets_through: frozenset[str]
+
+
+# A pending conversation of each kind: the handler its next message goes to, and which routes
+# may answer before it.
+FORMS: dict[str, Pending] = {
+    repair.FORM: Pending(repair.continue_form, EVERY_WAY_OUT),
+    repair.URGENT_FOLLOWUP: Pending(repair.urgent_place, EVERY_WAY_OUT),
+    complaint.FORM: Pending(complaint.continue_form, EVERY_WAY_OUT),
+    bind.FORM: Pending(bind.continue_form, frozenset({URGENT, HUMAN, SURVEY})),
+    notice_form.FORM: Pending(notice_form.continue_form, frozenset()),  # the next message is the notice
+    outage_form.FORM: Pending(outage_form.continue_form, EVERY_WAY_OUT),
+    survey_chat.COMMENT_FORM: Pending(survey_chat.continue_comment, frozenset({URGENT, HUMAN, BIND, SURVEY})),
 }
+# A numbered FAQ menu ("faq_choice") is no form: the NLU reads a number as a pick, and anything
+# else is a new message.
 
 # The handler for each intent, when no route before the last one claimed the message.
 INTENTS: dict[str, Handler] = {
@@ -106,6 +133,8 @@ def _no_words(turn: Turn) -> str:
 def _staff_command(turn: Turn) -> str:
     assert turn.command is not None
     settings = turn.services.settings
+    if turn.command.action == "help":
+        return turn.say("staff_help")
     if turn.command.action == "recovered":
         return survey_staff.mark_recovered(turn.session, settings, turn.person, turn.command, turn.now)
     return staff_chat.handle_command(turn.session, settings, turn.person, turn.command, turn.now)
@@ -118,10 +147,55 @@ def _as_status(turn: Turn) -> str | None:
 
 def _pending_form(turn: Turn) -> str | None:
     assert turn.conversation is not None
-    reply = FORMS[turn.conversation.kind](turn)
+    reply = FORMS[turn.conversation.kind].handler(turn)
     if reply is None:  # the form let the message through: answer it as a new one
         turn.conversation = None
     return reply
+
+
+def _past_form(name: str) -> Callable[[Turn], bool]:
+    """Whether a route may answer with the pending form (if any) still open."""
+    def allowed(turn: Turn) -> bool:
+        conv = turn.conversation
+        return conv is None or conv.kind not in FORMS or name in FORMS[conv.kind].lets_through
+    return allowed
+
+
+def _is_emergency(turn: Turn) -> bool:
+    return turn.has_words and turn.person.role not in staff_chat.STAFF_ROLES and is_emergency(turn.text)
+
+
+def _emergency(turn: Turn) -> str | None:
+    return repair.emergency(turn)
+
+
+def _asks_for_person(turn: Turn) -> bool:
+    return turn.has_words and human.asks_for_person(turn.text)
+
+
+def _hand_off(turn: Turn) -> str | None:
+    if turn.conversation is not None and turn.conversation.kind in FORMS:
+        conversations.clear(turn.session, turn.openid)  # a person takes over from the form
+    return human.handle(turn)
+
+
+def _binds(turn: Turn) -> bool:
+    return turn.has_words and bind.is_request(turn.text)
+
+
+def _survey_answer(turn: Turn) -> bool:
+    """A rating while a 回访 is open, unless a newer question of the bot's is what it answers."""
+    survey = turn.open_survey
+    if survey is None or turn.intent.rating is None:
+        return False
+    conv = turn.conversation
+    if conv is None or conv.kind == survey_chat.COMMENT_FORM:
+        return True
+    asked_at = survey_chat.asked_at(survey)
+    if asked_at is not None and ticket_flow.aware(conv.updated_at) <= asked_at:  # type: ignore[operator]
+        return True  # the survey came after the menu or the form: the answer is the survey's
+    # the form or menu is newer: only an unmistakable rating goes past it ("5分", "非常满意")
+    return survey_chat.is_clearly_rating(turn.text)
 
 
 def _outage_notice(turn: Turn):  # type: ignore[no-untyped-def]
@@ -138,7 +212,35 @@ def _instead_of_ticket(turn: Turn) -> str | None:
     return outage_form.instead_of_ticket(turn, notice) if notice is not None else None
 
 
+# Intents that open a ticket, and how sure a reading must be to open one without a word that
+# asks for it: "全体" read as a complaint at 0.35, or "3栋" as a repair, get a question back.
+TICKET_INTENTS = ("repair", "complaint", "praise", "human")
+TICKET_MIN_CONFIDENCE = 0.5
+# A ticket needs a request: this many characters of words besides an address and a phone, or a
+# word that asks for one.
+TICKET_MIN_WORDS = 3
+_ASKS_FOR_TICKET = re.compile(r"报修|维修|修|投诉|举报|表扬|感谢|坏|漏|堵|不亮|没水|没电|吵|脏|乱|臭")
+
+
+def _too_weak(turn: Turn) -> bool:
+    intent = turn.intent
+    if intent.name not in TICKET_INTENTS or intent.slots.get("urgent"):
+        return False
+    if intent.name == "human":
+        return not human.asks_for_person(turn.text) and (
+            intent.confidence < 0.8 or cjk_count(repair.describe(turn.text)) < TICKET_MIN_WORDS)
+    if _ASKS_FOR_TICKET.search(turn.text):
+        return intent.confidence < UNKNOWN_FLOOR
+    return cjk_count(repair.describe(turn.text)) < TICKET_MIN_WORDS or intent.confidence < TICKET_MIN_CONFIDENCE
+
+
+# Below this even a message with a request word in it is too unsure to open a ticket on.
+UNKNOWN_FLOOR = 0.2
+
+
 def _by_intent(turn: Turn) -> str | None:
+    if _too_weak(turn):
+        return turn.say("clarify") if turn.intent.name != "praise" else chitchat.handle(turn)
     return INTENTS.get(turn.intent.name, fallback.handle)(turn)
 
 
@@ -151,11 +253,19 @@ ROUTES: tuple[Route, ...] = (
           lambda t: t.command is not None, _staff_command),
     Route("publish_notice", "发布通知: a manager starts composing a notice",
           lambda t: t.has_words and notice_form.is_start(t.text), notice_form.start),
-    Route("pending_form", "the next message of an open form (repair, complaint, binding, notice, outage)",
+    Route(URGENT, "an emergency (gas smell, people trapped, a burst pipe, fire), even asked as a question: "
+          "a ticket at once, past any form that lets it through",
+          lambda t: _is_emergency(t) and _past_form(URGENT)(t), _emergency, may_decline=True),
+    Route(HUMAN, "转人工 / 找客服: a call-back ticket, and the form (if any) is dropped",
+          lambda t: _asks_for_person(t) and _past_form(HUMAN)(t), _hand_off),
+    Route(BIND, "绑定 3栋2单元501 手机号: binding, after which an open repair form carries on",
+          lambda t: _binds(t) and _past_form(BIND)(t), bind.handle_request),
+    Route(SURVEY, "a rating while a 回访 survey is open, past a stale menu or an older form",
+          lambda t: _survey_answer(t) and _past_form(SURVEY)(t), survey_chat.answer),
+    Route("pending_form", "the next message of an open form (repair, complaint, binding, notice, outage, "
+          "the survey's comment, an FAQ menu); the form handles give-up and corrections itself",
           lambda t: t.conversation is not None and t.conversation.kind in FORMS, _pending_form,
           may_decline=True),
-    Route("survey_answer", "a rating while a 回访 survey is open",
-          lambda t: t.open_survey is not None and t.intent.rating is not None, survey_chat.answer),
     Route("reopen", "没修好 / 又坏了 about a ticket done in the last days: the work is redone",
           survey_chat.is_reopen_of_recent, survey_chat.reopen),
     Route("bare_ticket_number", "a ticket number alone: how that ticket stands",
@@ -199,7 +309,7 @@ def read(session: Session, services: Services, msg: BaseMessage, now: datetime) 
     known = people.by_openid(session, msg.source)
     is_staff = known is not None and known.role in staff_chat.STAFF_ROLES
     command = parse_staff_command(text) if text and is_staff else None
-    open_survey = survey_chat.open_for(session, known, now) if known is not None and conv is None else None
+    open_survey = survey_chat.open_for(session, known, now) if known is not None else None
     intent = Intent("unknown", 0.0)
     if text is not None and command is None:
         if notice_form.is_start(text):
@@ -211,6 +321,9 @@ def read(session: Session, services: Services, msg: BaseMessage, now: datetime) 
                 data=dict(conv.state) if conv else {},
             )
             intent = services.nlu.understand(text, context)
+        if open_survey is not None and command is None:
+            # read as an answer to the survey whatever else is pending: the route decides
+            intent.rating, intent.has_comment = read_survey_answer(text)
     person = people.touch(session, msg.source, now, known)
     return Turn(
         session, services, person, text or "", intent, conv, now,

@@ -3,6 +3,7 @@ lock binding for that openid for an hour (phone numbers are not to be guessed)."
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -10,12 +11,15 @@ from sqlalchemy import select
 
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
+from bot.tickets import repair_form
 from intents import extract_slots
 from replies import label
 from storage import conversations, houses
 from storage.models import BindState, House, RosterEntry
 
 FORM = "bind_form"
+# "绑定 5栋1单元302 13900002222", "绑定房屋", "我要绑定": a binding, whatever else is pending.
+_REQUEST = re.compile(r"^\s*(?:我要|我想|帮我|请)?(?:绑定|綁定|绑房|绑定房屋|认证房屋|房屋认证)")
 
 
 def _state(turn: Turn) -> BindState:
@@ -73,6 +77,25 @@ def _attempt(turn: Turn, details: dict[str, Any]) -> str:
 
 def handle(turn: Turn) -> str | None:
     return _attempt(turn, dict(turn.intent.slots))
+
+
+def is_request(text: str) -> bool:
+    return bool(_REQUEST.match(text))
+
+
+def handle_request(turn: Turn) -> str | None:
+    """A binding sent while a repair form waits: bind, then carry on with the repair, now with
+    the bound home as its place."""
+    pending = turn.conversation
+    waiting = dict(pending.state) if pending is not None and pending.kind == repair_form.FORM else None
+    reply = _attempt(turn, {k: v for k, v in extract_slots(turn.text).items() if v})
+    if waiting is None or turn.person.house_id is None:
+        return reply
+    if waiting.get("area") != "common" and not waiting.get("room"):
+        waiting.update(building=None, unit=None, room=None)
+    if not waiting.get("phone") and turn.person.phone:
+        waiting["phone"] = turn.person.phone
+    return reply + "\n" + repair_form.resume(turn, waiting)
 
 
 def continue_form(turn: Turn) -> str:

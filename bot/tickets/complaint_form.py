@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
+from bot.tickets import office_hours
 from bot.tickets.repair_form import describe, has_words
 from storage import conversations
 from storage.models import House
@@ -33,7 +34,11 @@ def open_complaint(turn: Turn, text: str) -> str:
     )
     ticket = ticket_flow.open_ticket(turn.session, turn.services.settings, draft, turn.person, turn.now)
     conversations.clear(turn.session, turn.openid)
-    return turn.say("complaint_created", number=ticket.number, accept_minutes=turn.services.settings.tickets.accept_minutes)
+    settings = turn.services.settings
+    if office_hours.is_open(settings, turn.now):
+        return turn.say("complaint_created", number=ticket.number, accept_minutes=settings.tickets.accept_minutes)
+    opens = office_hours.when_label(settings, office_hours.next_opening(settings, turn.now), turn.now)
+    return turn.say("complaint_created_after", number=ticket.number, opens=opens)
 
 
 def handle(turn: Turn) -> str | None:

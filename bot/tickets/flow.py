@@ -212,7 +212,7 @@ def finish(session: Session, settings: Settings, ticket: Ticket, actor: Person, 
     jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
     jobs.cancel(session, JobKind.ESCALATE_RESOLVE, ticket.id)  # type: ignore[arg-type]
     tell_residents(session, settings, ticket, _say(
-        settings, "resident_done", number=ticket.number, note=note or label("done_note_none")), now)
+        settings, "resident_done" if ticket.kind == "repair" else "resident_done_other", number=ticket.number, note=note or label("done_note_none")), now)
     # The 回访 is the surveys domain's, scheduled through a job written in this transaction,
     # so a completion can never commit without its survey (and tickets import no survey code).
     jobs.schedule(session, JobKind.SURVEY_SCHEDULE, ticket.id, now,

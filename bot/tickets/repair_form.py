@@ -8,11 +8,14 @@ from datetime import timedelta
 from typing import Any
 
 from bot.dialogue import faq
+from bot.dialogue import form_answers as answers
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
+from bot.tickets import office_hours
 from bot.tickets.status import is_open, status_label
 from intents import extract_slots
-from intents.confirm import follow_or_new, is_yes
+from intents.confirm import follow_or_new
+from intents.model import Intent
 from intents.urgency import urgent_kind
 from replies import label
 from storage import conversations, houses
@@ -33,14 +36,30 @@ _ADDRESS_TEXT = re.compile(
     r"(?:[0-9零〇一二三四五六七八九]{3,4}\s*(?:室|号|房)?)?|\d{1,2}-\d{1,2}-\d{3,4}"
 )
 _FILLER = re.compile(r"^[\s,，。.!！?？~、;；:：]+|[\s,，。.!！?？~、;；:：]+$")
+# "下午我在家", "随时都在": when to come, which the form keeps as the time, not as the fault.
+_AVAILABILITY = re.compile(r"(?:我|家里)?(?:都|一直|全天)?在家(?:的|呢|哈|啊)?|随时都?(?:可以|能)?来?都行|随时都可以")
+# Words that say nothing about the fault: they do not go to staff as the description.
+_NOT_DETAIL = re.compile(r"谢谢|麻烦了?|辛苦了?|师傅|你们|尽快|快点|赶紧|请|帮忙|一下|好的|嗯+|哦+|那个|就是|还有|[了吧啊呀哈呢的]")
 
 
 def describe(text: str) -> str:
     """The fault in the resident's words, without the phone number and address they added."""
     t = _PHONE_TEXT.sub(" ", text)
     t = _ADDRESS_TEXT.sub(" ", t)
+    return tidy(t)
+
+
+def tidy(text: str) -> str:
+    """No debris from what was taken out: "厨房水管漏水了, , 在家" -> "厨房水管漏水了"."""
+    t = _AVAILABILITY.sub(" ", text)
+    t = re.sub(r"\s*([,，、;；。.!！])(?:\s*[,，、;；。.!！])*\s*", r"\1", t)
     t = re.sub(r"\s+", " ", t)
     return _FILLER.sub("", t)
+
+
+def is_detail(words: str) -> bool:
+    """Whether words add anything about the fault for the staff who go there."""
+    return has_words(_NOT_DETAIL.sub("", words))
 
 
 def has_words(description: str) -> bool:
@@ -77,9 +96,15 @@ def _merge(state: dict[str, Any], text: str, slots: dict[str, Any], asking: str 
         state["urgent"], changed = True, True
     words = describe(text)
     if slots.get("preferred_time"):
-        words = _FILLER.sub("", words.replace(slots["preferred_time"], " ").strip())
-    if (asking == "description" or not has_words(state.get("description", ""))) and has_words(words):
-        state["description"] = words if not state.get("description") else f"{state['description']} {words}"
+        words = tidy(words.replace(slots["preferred_time"], " "))
+    current = state.get("description", "")
+    if has_words(words) and (asking == "description" or not has_words(current)):
+        state["description"] = words if not current else f"{current}，{words}"
+        changed = True
+    elif has_words(current) and is_detail(words) and words not in current:
+        # more about the fault after the first description ("水槽下面那个管子一直在滴"):
+        # staff see it too
+        state["description"] = f"{current}，{words}"
         changed = True
     return changed
 
@@ -172,6 +197,10 @@ def _create(turn: Turn, state: dict[str, Any]) -> str:
         return turn.say("urgent_created", number=ticket.number, safety=turn.say(f"safety_{kind}"), ask_place=ask_place)
     conversations.clear(turn.session, turn.openid)
     assignee = turn.session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+    if not office_hours.is_open(settings, turn.now):
+        opens = office_hours.when_label(settings, office_hours.next_opening(settings, turn.now), turn.now)
+        return turn.say("repair_created_after", number=ticket.number, assignee=ticket_flow.person_label(assignee),
+                        opens=opens)
     return turn.say("repair_created", number=ticket.number, assignee=ticket_flow.person_label(assignee),
                     accept_minutes=settings.tickets.accept_minutes)
 
@@ -218,7 +247,9 @@ def continue_form(turn: Turn) -> str:
     assert turn.conversation is not None
     state = dict(turn.conversation.state)
     asking = state.get("asking")
-    if turn.intent.name == "cancel_ticket" and turn.intent.slots.get("cancels") == "pending":
+    if answers.abandons(turn.text) or (
+        turn.intent.name == "cancel_ticket" and turn.intent.slots.get("cancels") == "pending"
+    ):
         conversations.clear(turn.session, turn.openid)
         return turn.say("repair_cancelled")
     if asking == "duplicate":
@@ -235,8 +266,11 @@ def continue_form(turn: Turn) -> str:
         if choice == "new":
             state["dup_checked"] = True
             return _advance(turn, state)
-    if asking == "confirm" and is_yes(turn.text):
+    if asking == "confirm" and answers.agrees(turn.text):
         return _create(turn, state)
+    if answers.corrects(turn.text):
+        _correct(state, answers.without_correction_words(turn.text))
+        return _advance(turn, state)
     # FAQ questions offered as a numbered list while the form waits ("您是想问…"): a bare
     # number picks one (the dialogue passes them to the NLU as faq_choices)
     offered = state.pop("faq_choices", None)
@@ -244,7 +278,8 @@ def continue_form(turn: Turn) -> str:
         _save(turn, state)
         return _faq_while_pending(turn)
     slots = extract_slots(turn.text)
-    if _merge(state, turn.text, slots, asking):
+    asks_faq = turn.intent.name == "faq" and not any(slots.get(k) for k in ("building", "room", "phone"))
+    if not asks_faq and _merge(state, turn.text, slots, asking):
         return _advance(turn, state)
     if turn.intent.name == "faq" and turn.intent.faq_id:
         _save(turn, state)
@@ -257,6 +292,44 @@ def continue_form(turn: Turn) -> str:
             _save(turn, state)
             return listing + "\n" + turn.say("repair_still_pending")
     return _advance(turn, state)
+
+
+def _correct(state: dict[str, Any], text: str) -> None:
+    """"哦不对 是卫生间": the new words replace the old; the card shows what is now true."""
+    slots = extract_slots(text)
+    for key in ("building", "unit", "room", "phone", "preferred_time"):
+        if slots.get(key):
+            state[key] = slots[key]
+    if slots.get("room"):
+        state["area"] = "home"
+    if slots.get("category") and slots["category"] != "其他":
+        state["category"] = slots["category"]
+    part = answers.home_part(text)
+    if part and state.get("description"):
+        state["description"] = answers.replace_home_part(state["description"], part)
+        if state.get("area") != "common":
+            state["area"] = "home"
+    elif not part:
+        words = describe(text)
+        if slots.get("preferred_time"):
+            words = tidy(words.replace(slots["preferred_time"], " "))
+        if is_detail(words) and not any(slots.get(k) for k in ("building", "room", "phone", "preferred_time")):
+            state["description"] = words  # the fault itself, said again
+
+
+def resume(turn: Turn, state: dict[str, Any]) -> str:
+    """Carry on with a form after something else was answered in between (a binding)."""
+    return _advance(turn, dict(state))
+
+
+def emergency(turn: Turn) -> str:
+    """An emergency, whatever was pending: a ticket now, safety steps, the duty phone."""
+    slots = extract_slots(turn.text)
+    state = _new_state(Turn(turn.session, turn.services, turn.person, turn.text,
+                            Intent("repair", 1.0, slots=slots), None, turn.now))
+    state["urgent"] = True
+    _resolve_home(turn, state)
+    return _create(turn, state)
 
 
 def _faq_while_pending(turn: Turn) -> str:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
 from bot.tickets.status import kind_label, status_label
 from intents.nudge import is_nudge
 from storage import tickets as store
 from storage.models import Person, Ticket
+
+# 我的报修 also lists what was finished lately, with how it ended: "no open tickets" right after
+# the work was done reads as if the ticket were lost.
+FINISHED_DAYS = 30
+FINISHED_SHOWN = 5
 
 
 def _pick(turn: Turn, open_: list[Ticket]) -> Ticket | None:
@@ -46,12 +55,36 @@ def handle(turn: Turn) -> str | None:
     if number and not is_nudge(turn.text):
         return _one(turn, number)
     open_ = store.open_for_reporter(turn.session, turn.person)
-    if not open_:
-        return turn.say("status_none")
-    if is_nudge(turn.text):
+    if open_ and is_nudge(turn.text):
         ticket = _pick(turn, open_)
         if ticket is not None:
             return ticket_flow.nudge(turn.session, turn.services.settings, ticket, turn.person, turn.now)
-    lines = [turn.say("status_header"), *(_line(turn, t) for t in open_)]
-    lines.append(turn.say("status_footer"))
+    finished = _finished(turn)
+    if not open_ and not finished:
+        return turn.say("status_none")
+    lines = [turn.say("status_header")] if open_ else [turn.say("status_none_open")]
+    lines += [_line(turn, t) for t in open_]
+    if finished:
+        lines.append(turn.say("status_finished_header", days=FINISHED_DAYS))
+        lines += [_finished_line(turn, t) for t in finished]
+    lines.append(turn.say("status_footer" if open_ else "status_footer_finished"))
     return "\n".join(lines)
+
+
+def _finished(turn: Turn) -> list[Ticket]:
+    since = turn.now - timedelta(days=FINISHED_DAYS)
+    return list(turn.session.execute(
+        select(Ticket).where(Ticket.reporter_id == turn.person.id, Ticket.kind.in_(("repair", "complaint", "human")))
+        .where(Ticket.status.not_in([str(s) for s in store.OPEN_STATUSES]), Ticket.updated_at >= since)
+        .order_by(Ticket.updated_at.desc()).limit(FINISHED_SHOWN)
+    ).scalars())
+
+
+def _finished_line(turn: Turn, ticket: Ticket) -> str:
+    when = ticket.done_at or ticket.cancelled_at or ticket.updated_at
+    return turn.say(
+        "status_finished_line", number=ticket.number,
+        category=ticket.category if ticket.kind == "repair" else kind_label(ticket.kind),
+        status=status_label(ticket.status),
+        when=ticket_flow.local(turn.services.settings, ticket_flow.aware(when)).strftime("%m月%d日"),  # type: ignore[arg-type]
+    )
