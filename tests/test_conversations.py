@@ -356,3 +356,49 @@ def test_events_record_a_survey_comment(town: Community) -> None:
         t = s.execute(select(Ticket).where(Ticket.number == number)).scalar_one()
         actions = [e.action for e in s.execute(select(TicketEvent).where(TicketEvent.ticket_id == t.id)).scalars()]
     assert "survey_comment" in actions
+
+
+# ---------------------------------------------------------------- outages by time and building
+
+
+def notice(town: Community, title: str, body: str, audience: str = "all", until: datetime | None = None) -> None:
+    """A notice sent a minute ago (as `wuye notice send` leaves it once delivered)."""
+    from storage.models import Notice
+
+    with Session(town.engine) as s:
+        s.add(Notice(title=title, body=body, audience=audience, status="sent", send_at=town.clock.now - timedelta(minutes=1),
+                     sent_at=town.clock.now, until=until))
+        s.commit()
+
+
+def test_at_night_a_daytime_outage_is_not_why_the_tap_is_dry(town: Community) -> None:
+    at_local(town, 20, 0)
+    notice(town, "停水通知", "明天10:00至16:00管网检修，全小区停水，请提前储水。")
+    at_local(town, 2, 5, days=1)
+    reply = town.say("o-wang", "家里怎么没水了")
+    assert "已发布通知" not in reply
+    # asked about the day itself, the notice is the answer
+    assert "停水通知" in town.say("o-li", "今天停水吗")
+
+
+def test_insisting_after_an_outage_answer_opens_the_repair(town: Community) -> None:
+    notice(town, "停水通知", "今天管网检修，3栋停水。", audience="building:3")
+    answer = town.say("o-wang", "家里怎么没水了")
+    assert "停水通知" in answer
+    reply = town.say("o-wang", "还是要报修")
+    assert "请确认" in reply and "没水" in reply
+
+
+def test_tomorrows_notice_for_my_building_answers_about_tomorrow(town: Community) -> None:
+    notice(town, "全小区停水", "今天9:00-17:00二次供水水箱清洗，全小区停水。")
+    notice(town, "3栋停水", "明天8:00-12:00 3栋水管改造停水。", audience="building:3")
+    reply = town.say("o-wang", "明天还停水不")
+    assert "3栋停水" in reply and "全小区停水" not in reply
+    other = town.say("o-li", "明天还停水不")  # 5栋: nothing tomorrow
+    assert "3栋停水" not in other
+
+
+def test_a_building_notice_is_preferred_for_today(town: Community) -> None:
+    notice(town, "3栋停电", "今天10:00-15:00 3栋配电检修停电。", audience="building:3")
+    notice(town, "全小区停电通知", "今天全天线路改造。")
+    assert "3栋停电" in town.say("o-wang", "今天停电吗")

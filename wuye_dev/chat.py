@@ -7,6 +7,10 @@ read from the fake WeChat's record of calls and printed as they arrive.
 from __future__ import annotations
 
 import threading
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import click
 import requests
@@ -73,31 +77,94 @@ def send(server: wire.WeChatServer, url: str, fields: dict) -> str | None:
     return reply.get("Content") or str(reply)
 
 
+HELP = ("Type a message and Enter. A line ending in \\ goes on on the next line; a block between two lines of "
+        '""" is sent as one message. /photo FILE-or-URL sends a picture, /sub /unsub follow or leave, /quit.')
+_BLOCK = '"""'
+
+
+def read_message(prompt: Callable[[str], str]) -> str | None:
+    """One message from the terminal, which may span lines; None at end of input."""
+    try:
+        line = prompt("> ")
+    except EOFError:
+        return None
+    if line.strip() == _BLOCK:
+        lines: list[str] = []
+        while True:
+            try:
+                more = prompt(". ")
+            except EOFError:
+                break
+            if more.strip() == _BLOCK:
+                break
+            lines.append(more)
+        return "\n".join(lines)
+    lines = [line]
+    while lines[-1].endswith("\\"):
+        lines[-1] = lines[-1][:-1]
+        try:
+            lines.append(prompt(". "))
+        except EOFError:
+            break
+    return "\n".join(lines).strip()
+
+
+def photo_fields(openid: str, where: str, create_time: int | None = None) -> dict[str, Any] | str:
+    """An image message for a picture at a URL, or a local file (sent as its file:// address, as a
+    development stand-in for WeChat's picture server); a string says what is wrong."""
+    where = where.strip().strip('"').strip("'")
+    if not where:
+        return "usage: /photo FILE-or-URL"
+    if where.startswith(("http://", "https://")):
+        url = where
+    else:
+        path = Path(where).expanduser()
+        if not path.is_file():
+            return f"(no such file: {path}; give a picture file or an http(s) URL)"
+        url = path.resolve().as_uri()
+    media_id = f"chat-{zlib.crc32(url.encode()):08x}"
+    kw: dict[str, Any] = {"PicUrl": url, "MediaId": media_id}
+    if create_time is not None:
+        kw["create_time"] = create_time
+    return wire.message(openid, "image", **kw)
+
+
+def fields_for(openid: str, text: str) -> dict[str, Any] | str | None:
+    """What a line typed in the chat sends: a message, an event, a string to show, or None (quit)."""
+    command = text.strip()
+    if command in ("/quit", "/exit"):
+        return None
+    if command == "/sub":
+        return wire.event(openid, "subscribe")
+    if command == "/unsub":
+        return wire.event(openid, "unsubscribe")
+    if command == "/help":
+        return HELP
+    if command.startswith("/photo"):
+        return photo_fields(openid, command[len("/photo"):])
+    return wire.text(openid, text)
+
+
 def run_chat(settings: Settings, openid: str, url: str, fake_url: str) -> None:
     w = settings.wechat
     server = wire.WeChatServer(w.token, w.appid, w.encoding_aes_key, w.mode)
-    click.echo(
-        f"Chatting with {url} as {openid} ({w.mode} mode). Type a message; /sub to follow, /quit to leave."
-    )
+    click.echo(f"Chatting with {url} as {openid} ({w.mode} mode). {HELP}")
     since = show_earlier_pushes(fake_url, openid)
     stop = threading.Event()
     threading.Thread(target=_watch_pushes, args=(fake_url, openid, since, stop), daemon=True).start()
     try:
         while True:
-            try:
-                line = input("> ").strip()
-            except EOFError:
+            text = read_message(input)
+            if text is None:
                 break
-            if not line:
+            if not text.strip():
                 continue
-            if line in ("/quit", "/exit"):
+            fields = fields_for(openid, text)
+            if fields is None:
                 break
-            if line == "/sub":
-                fields = wire.event(openid, "subscribe")
-            elif line == "/unsub":
-                fields = wire.event(openid, "unsubscribe")
-            else:
-                fields = wire.text(openid, line)
+            if isinstance(fields, str):
+                click.secho(fields, fg="yellow")
+                continue
             try:
                 reply = send(server, url, fields)
             except requests.RequestException as exc:

@@ -79,7 +79,8 @@ def serve(
             f"Demo: fake WeChat API on {fake.url} (calls: {fake.url}/_fake/calls).\n"
             "Next, in another terminal, talk to it as a resident:\n"
             "    make chat            # or: .venv/bin/wuye chat --as demo-resident-1\n"
-            "Try: 物业费怎么交 / 3栋2单元501 厨房水管漏水 / 转人工.  Ctrl-C stops everything."
+            "Try: 物业费怎么交 / 3栋2单元501 厨房水管漏水 / 转人工.  Ctrl-C stops everything.\n"
+            "Demo people (use with --as):\n" + demo_people_lines()
         )
     sys.stdout.flush()
     try:
@@ -89,6 +90,16 @@ def serve(
     finally:
         if fake is not None:
             fake.stop()
+
+
+def demo_people_lines() -> str:
+    from wuye_dev.demo import DEMO_PEOPLE
+
+    lines = []
+    for openid, role, name, _phone, address, categories, _buildings in DEMO_PEOPLE:
+        where = f"{address[0]}栋{address[1]}单元{address[2]}" if address else categories or role
+        lines.append(f"    {openid:<17} {role:<10} {name}  {where}")
+    return "\n".join(lines)
 
 
 @click.command()

@@ -43,6 +43,7 @@ from bot.wechat.message import message_text, raw_event, raw_type
 from intents.model import Context, Intent
 from intents.normalize import cjk_count
 from intents.nudge import is_nudge
+from intents.slots import repair_category
 from intents.staff_commands import parse_staff_command
 from intents.survey import read_survey_answer
 from intents.urgency import is_emergency
@@ -188,6 +189,8 @@ def _survey_answer(turn: Turn) -> bool:
     survey = turn.open_survey
     if survey is None or turn.intent.rating is None:
         return False
+    if turn.intent.name == "repair" and repair_category(turn.text) and not survey_chat.is_clearly_rating(turn.text):
+        return False  # "客厅灯不亮了 上次师傅修得不错": a new fault, with a kind word on the side
     conv = turn.conversation
     if conv is None or conv.kind == survey_chat.COMMENT_FORM:
         return True
@@ -204,7 +207,11 @@ def _outage_notice(turn: Turn):  # type: ignore[no-untyped-def]
 
 def _outage_answer(turn: Turn) -> str | None:
     notice = _outage_notice(turn)
-    return notice_query.answer_outage(turn, notice) if notice is not None else None
+    if notice is None:
+        return None
+    # "还是要报修" after the answer opens the repair from what was first said
+    outage_form.remember(turn, notice)
+    return notice_query.answer_outage(turn, notice)
 
 
 def _instead_of_ticket(turn: Turn) -> str | None:
@@ -215,11 +222,14 @@ def _instead_of_ticket(turn: Turn) -> str | None:
 # Intents that open a ticket, and how sure a reading must be to open one without a word that
 # asks for it: "全体" read as a complaint at 0.35, or "3栋" as a repair, get a question back.
 TICKET_INTENTS = ("repair", "complaint", "praise", "human")
-TICKET_MIN_CONFIDENCE = 0.5
+TICKET_MIN_CONFIDENCE = 0.4
 # A ticket needs a request: this many characters of words besides an address and a phone, or a
 # word that asks for one.
 TICKET_MIN_WORDS = 3
-_ASKS_FOR_TICKET = re.compile(r"报修|维修|修|投诉|举报|表扬|感谢|坏|漏|堵|不亮|没水|没电|吵|脏|乱|臭")
+_ASKS_FOR_TICKET = re.compile(
+    r"报修|维修|修|投诉|举报|反映|表扬|感谢|谢谢|点赞|辛苦|坏|漏|堵|不亮|没水|没电|吵|噪|扰民|脏|乱|臭|味|占|"
+    r"装修|态度|没人管|不管|收费|乱停|垃圾|狗|蚊|虫|老鼠|渗|裂|掉|响|卡|停"
+)
 
 
 def _too_weak(turn: Turn) -> bool:

@@ -8,12 +8,14 @@ The text rules live in intents/outage_topics.py.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
 from bot.config import Settings
 from bot.notices import compose as notices
+from bot.notices.outage_window import mentioned_day, window
+from bot.tickets.flow import aware, local
 from intents.outage_topics import announced_topics, question_topics
 from storage.models import Notice, Person
 
@@ -25,11 +27,29 @@ def notice_topics(notice: Notice) -> set[str]:
 def matching(
     session: Session, settings: Settings, person: Person, text: str, now: datetime
 ) -> Notice | None:
-    """The newest notice in force for this person that covers what the question is about."""
+    """The notice in force for this person that covers what the question is about, and the time
+    it asks about: "明天还停水不" wants tomorrow's outage, "家里怎么没水了" one that is on now. A
+    notice for the asker's own building is a closer answer than one for the whole community."""
     asked = question_topics(text)
     if not asked:
         return None
+    today = local(settings, now).date()
+    day = mentioned_day(text, today)
+    found: list[Notice] = []
     for notice in notices.current(session, settings, person, now, limit=20):
-        if notice_topics(notice) & asked:
-            return notice
-    return None
+        if notice_topics(notice) & asked and _covers(settings, notice, day, now):
+            found.append(notice)
+    found.sort(key=lambda n: not n.audience.startswith("building"))  # stable: newest first within each
+    return found[0] if found else None
+
+
+def _covers(settings: Settings, notice: Notice, day: date | None, now: datetime) -> bool:
+    span = window(settings, notice.title, notice.body, notice.send_at)
+    if span is None:  # the text gives no time: in force is all we know
+        if day is None or notice.until is None:
+            return True
+        return local(settings, aware(notice.until)).date() >= day  # type: ignore[arg-type]
+    start, end = span
+    if day is None:
+        return start <= now < end  # "家里没水了": only an outage that is on now explains it
+    return start.date() <= day <= (end - timedelta(microseconds=1)).date()

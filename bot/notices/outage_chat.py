@@ -19,9 +19,14 @@ TTL = timedelta(minutes=30)
 INSISTS = re.compile(r"还是要?报修|仍然要?报修|坚持报修|我?要报修|帮我报修|继续报修|确认报修|不是停|不是因为|跟停.{0,3}没关系|与停.{0,3}无关|不是这个原因")
 
 
-def instead_of_ticket(turn: Turn, notice: Notice) -> str:
+def remember(turn: Turn, notice: Notice) -> None:
+    """The outage was given as the answer: if they insist next, it is a repair after all."""
     conversations.set_pending(turn.session, turn.openid, FORM, {"text": turn.text, "notice_id": notice.id},
                               turn.now, TTL)
+
+
+def instead_of_ticket(turn: Turn, notice: Notice) -> str:
+    remember(turn, notice)
     return turn.say("outage_instead_of_ticket", title=notice.title, body=notice.body,
                     end=notice_query.end_label(turn, notice))
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.dialogue import form_answers as answers
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
 from bot.tickets import repair_form
@@ -98,11 +99,18 @@ def handle_request(turn: Turn) -> str | None:
     return reply + "\n" + repair_form.resume(turn, waiting)
 
 
-def continue_form(turn: Turn) -> str:
+def continue_form(turn: Turn) -> str | None:
     assert turn.conversation is not None
-    if turn.intent.name == "cancel_ticket" and turn.intent.slots.get("cancels") == "pending":
+    if answers.abandons(turn.text) or (
+        turn.intent.name == "cancel_ticket" and turn.intent.slots.get("cancels") == "pending"
+    ):
         conversations.clear(turn.session, turn.openid)
-        return turn.say("chitchat")
+        return turn.say("bind_cancelled")
+    slots = extract_slots(turn.text)
+    if turn.intent.name == "faq" and turn.intent.faq_id and not any(
+        slots.get(k) for k in ("building", "room", "phone")
+    ):
+        return None  # a question asked instead: answered; the binding still waits
     details = dict(turn.conversation.state)
     details.update({k: v for k, v in extract_slots(turn.text).items() if v and k in ("building", "unit", "room", "phone")})
     return _attempt(turn, details)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.dialogue import faq
+from bot.dialogue import form_answers as answers
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
 from bot.tickets import office_hours
@@ -13,6 +15,9 @@ from storage import conversations
 from storage.models import House
 
 FORM = "complaint_form"
+# How sure an FAQ reading must be for a message in the complaint form to be a question, not the
+# complaint itself.
+FAQ_SURE = 0.8
 _BARE = re.compile(r"^\s*(我要|我想|要)?(投诉|反映|举报|投诉一下|反映个?问题)[\s!！。.]*$")
 
 
@@ -52,7 +57,12 @@ def handle(turn: Turn) -> str | None:
 
 
 def continue_form(turn: Turn) -> str:
-    if turn.intent.name == "cancel_ticket" and turn.intent.slots.get("cancels") == "pending":
+    if answers.abandons(turn.text) or (
+        turn.intent.name == "cancel_ticket" and turn.intent.slots.get("cancels") == "pending"
+    ):
         conversations.clear(turn.session, turn.openid)
-        return turn.say("repair_cancelled").replace("报修", "投诉")
+        return turn.say("complaint_cancelled")
+    if turn.intent.name == "faq" and turn.intent.faq_id and turn.intent.confidence >= FAQ_SURE:
+        # a question asked instead of the complaint's details: answered, the complaint still waits
+        return (faq.handle(turn) or "") + "\n" + turn.say("complaint_still_pending")
     return open_complaint(turn, turn.text)
