@@ -36,7 +36,6 @@ from bot.surveys import chat as survey_chat
 from bot.surveys import staff_chat as survey_staff
 from bot.tickets import cancel_chat, praise, staff_chat, status_chat
 from bot.tickets import complaint_form as complaint
-from bot.tickets import flow as ticket_flow
 from bot.tickets import repair_form as repair
 from bot.wechat.events import handle_event
 from bot.wechat.message import message_text, raw_event, raw_type
@@ -195,7 +194,7 @@ def _survey_answer(turn: Turn) -> bool:
     if conv is None or conv.kind == survey_chat.COMMENT_FORM:
         return True
     asked_at = survey_chat.asked_at(survey)
-    if asked_at is not None and ticket_flow.aware(conv.updated_at) <= asked_at:  # type: ignore[operator]
+    if asked_at is not None and conv.updated_at <= asked_at:
         return True  # the survey came after the menu or the form: the answer is the survey's
     # the form or menu is newer: only an unmistakable rating goes past it ("5分", "非常满意")
     return survey_chat.is_clearly_rating(turn.text)

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.notices import compose as notices
 from bot.notices.outage_window import mentioned_day, window
-from bot.tickets.flow import aware, local
+from bot.tickets.flow import local
 from intents.outage_topics import announced_topics, question_topics
 from storage.models import Notice, Person
 
@@ -48,7 +48,7 @@ def _covers(settings: Settings, notice: Notice, day: date | None, now: datetime)
     if span is None:  # the text gives no time: in force is all we know
         if day is None or notice.until is None:
             return True
-        return local(settings, aware(notice.until)).date() >= day  # type: ignore[arg-type]
+        return local(settings, notice.until).date() >= day
     start, end = span
     if day is None:
         return start <= now < end  # "家里没水了": only an outage that is on now explains it

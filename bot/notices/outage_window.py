@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from bot.config import Settings
-from bot.tickets.flow import aware, local
+from bot.tickets.flow import local
 
 _REL_DAY = {"今天": 0, "今日": 0, "今晚": 0, "今早": 0, "现在": 0, "明天": 1, "明日": 1, "明早": 1, "明晚": 1,
             "后天": 2, "大后天": 3}
@@ -72,7 +72,7 @@ def _valid(y: int, m: int, d: int) -> date | None:
 def window(settings: Settings, title: str, body: str, published: datetime) -> tuple[datetime, datetime] | None:
     """(start, end) of the outage the notice announces, aware; None when its text gives no day."""
     text = f"{title}\n{body}"
-    sent = local(settings, aware(published))  # type: ignore[arg-type]
+    sent = local(settings, published)
     day = mentioned_day(text, sent.date())
     m = _RANGE.search(text)
     if day is None and m is None:

@@ -11,7 +11,6 @@ from sqlmodel import Session
 from bot.dialogue import form_answers as answers
 from bot.dialogue.turn import Turn
 from bot.surveys import flow as survey
-from bot.tickets import flow as ticket_flow
 from bot.tickets.status import Move, allowed
 from intents import extract_slots
 from intents.normalize import normalize_surface
@@ -32,8 +31,7 @@ _NOTHING_MORE = re.compile(r"^(?:没有?了?|没什么了?|没啥了?|没别的�
 
 def asked_at(open_survey: Survey) -> datetime | None:
     """When the bot last asked for this rating (the push or its reminder)."""
-    times = [ticket_flow.aware(t) for t in (open_survey.sent_at, open_survey.reminded_at) if t is not None]
-    return max((t for t in times if t is not None), default=None)
+    return max((t for t in (open_survey.sent_at, open_survey.reminded_at) if t is not None), default=None)
 
 
 def is_clearly_rating(text: str) -> bool:

@@ -86,5 +86,5 @@ def _finished_line(turn: Turn, ticket: Ticket) -> str:
         "status_finished_line", number=ticket.number,
         category=ticket.category if ticket.kind == "repair" else kind_label(ticket.kind),
         status=status_label(ticket.status),
-        when=ticket_flow.local(turn.services.settings, ticket_flow.aware(when)).strftime("%m月%d日"),  # type: ignore[arg-type]
+        when=ticket_flow.local(turn.services.settings, when).strftime("%m月%d日"),
     )
