@@ -80,16 +80,18 @@ _WORDS: tuple[_Word, ...] = tuple(
            r"\bnot satisfied at all\b|👎")
     + _words(1, GENERIC,
              rf"(?:{_UP}|很|好)(?:差|烂|糟糕?)(?:劲)?(?:了|啊|呀)?", rf"(?:差|烂|糟)(?:劲)?{_UP_AFTER}",
-             r"差劲|垃圾|糟糕|糟透|烂透|恶劣|极差|稀烂|一塌糊涂|坑人|不靠谱")
+             r"差劲|垃圾|糟糕|糟透|烂透|恶劣|极差|稀烂|一塌糊涂|坑人|不靠谱|(?<![破腐])烂(?!尾)|😡|😠|🤬|💢")
     + _words(2, VERDICT,
              rf"{_SOFT_NO}{_GOOD}", r"不满意|不怎么样|不咋地|不咋样|不好(?!意思)|不行(?![吗么])",
              r"\bnot (?:good|satisfied|great|happy|ok|okay)\b|\bunsatisfied\b|\bdissatisfied\b|\bbad\b|\bpoor\b",
-             r"有点失望|失望|很一般|太一般|非常一般|一般般吧?不太行")
+             r"有点失望|失望|很一般|太一般|非常一般|不太行|不咋滴|不咋的|差点意思|差了点|差一点|差点儿|不满(?!意)|"
+             r"不(?:太|够|是很)?理想|不到位|不专业|不负责")
     + _words(2, GENERIC,
              r"(?:比较|有点|有些|挺|蛮)差", r"(?<![出相温误偏落时])差(?![不点一价额距别事异些])")
     + _words(3, VERDICT,
              r"还行|还可以|还好(?![吗么像])|一般(?!多久|多长|什么|要|都|是|来说|情况)|一般般|凑合|马马虎虎|过得去|将就|"
-             r"中规中矩|就那样|及格|普普通通|普通|基本满意|还凑合|差不多吧?|说得过去|勉强|还成",
+             r"中规中矩|就那样|及格|普普通通|普通|基本满意|还凑合|差不多吧?|说得过去|勉强|还成|还算可以|差强人意|一般化|"
+             r"(?<![\u4e00-\u9fff])中(?![\u4e00-\u9fff])",
              r"\bso[- ]?so\b|\baverage\b|\bjust (?:ok|okay|fine)\b|\bfine\b|\bokay-ish\b|\bmeh\b")
     + _words(5, VERDICT,
              rf"(?:{_UP}|很|好)满意", rf"满意{_UP_AFTER}", r"完美|满分|好评|一百分|无可挑剔|没得说|没话说|超赞|点赞|赞+|👍|💯",
@@ -97,13 +99,13 @@ _WORDS: tuple[_Word, ...] = tuple(
              r"\bfantastic\b|\bwonderful\b|\boutstanding\b")
     + _words(5, GENERIC,
              rf"{_UP}(?:好|棒|不错|给力|靠谱|专业|负责|到位)", rf"(?:好|棒|不错|给力){_UP_AFTER}", r"(?:很|真|好)棒",
-             r"棒棒哒?")
+             r"棒棒哒?|一级棒|倍儿棒|棒呆|没得挑|没的说|优秀|(?:太|真|好)厉害|(?:太|真|好|很)牛|牛逼|nb")
     + _words(4, VERDICT,
-             r"(?:挺|蛮|比较|还算|还是|都|也|还|算|真)?满意", r"(?<![\u4e00-\u9fff])(?:挺|蛮|都|也)?可以(?:的|啦|吧|了|呀|啊)*(?![\u4e00-\u9fff])",
+             r"(?:挺|蛮|比较|还算|还是|都|也|还|算|真)?满意", r"(?<![\u4e00-\u9fff])(?:挺|蛮|都|也)?(?:可以)+(?:的|啦|吧|了|呀|啊|哦)*(?![\u4e00-\u9fff])", r"良好",
              r"\bgood\b|\bnice\b|\bnot bad\b|\bsatisfied\b|\bhappy\b|\bpretty good\b|\bthumbs up\b")
     + _words(4, GENERIC,
              r"(?:挺|蛮|很|比较|还算|真|都|也)好(?![吗么像久几多奇看用])", r"得(?:很|挺|蛮|比较|真)?好", r"(?:挺|很|还|真|蛮|也)?不错",
-             r"棒|没毛病|没问题|不差")
+             r"棒|没毛病|没问题|不差|不赖|到位|厉害|给力")
     + _words(4, REMARK,
              r"(?<!不)(?:挺|很|蛮|比较)?(?:给力|靠谱|专业|负责|认真|耐心|热情|细心|及时|准时|利索|麻利)")
 )
@@ -117,12 +119,12 @@ _ACK = re.compile(
 )
 # A question instead of a rating.
 _QUESTION_WORD = re.compile(r"什么|怎么(?!样)|为什么|哪|几[点时天号个]|多少|能不能|可不可以|是不是|有没有|要不要|吗|么$")
-_QUESTION_END = re.compile(r"(?:[?]|吗|么|呢|嘛)[\s.!。~]*$")
+_QUESTION_END = re.compile(r"(?:[?]|吗|么)[\s.!。~]*$")
 # Complaints about the work that come without a score are still comments.
 _FEEDBACK = re.compile(r"没修好|修不好|还没|又坏|又漏|烦|差|慢|迟到|没人|态度|乱|贵|脏|不行|评什么")
 # What is left once the rating is taken out that is only filler, not a comment.
 _FILLER = re.compile(
-    r"谢谢|谢了|感谢|多谢|辛苦了|辛苦|师傅们?|服务|整体|总体|总的来说|修得|修的|干得|做得|弄得|感觉|觉得|你们|我|就|吧|了|啊|呀|哈|哦|嗯|的|呢|啦|吗|给|打|评|个|分|星|颗|满意|"
+    r"谢谢|谢了|感谢|多谢|辛苦了|辛苦|师傅们?|服务|整体|总体|总的来说|修得|修的|干得|做得|弄得|感觉|觉得|真心|都不想给|不想给|\bjob\b|\bservice\b|\bok\b|得|你们|我|就|吧|了|啊|呀|哈|哦|嗯|的|呢|啦|吗|给|打|评|个|分|星|颗|满意|"
     r"[\s\d,.。!?~、…:;\"'“”()（）⭐★☆🌟👍👎💯\u20e3]"
 )
 _COMMENT_MIN_CHARS = 2
@@ -209,8 +211,12 @@ def _verbal(t: str) -> tuple[int, list[tuple[int, int]]] | None:
     found = [(s, e, w) for s, e, w in _judgements(t) if not _asked(t, s, e)]
     if not found:
         return None
-    verdicts = [f for f in found if f[2].kind == VERDICT]
-    s, e, w = (verdicts or found)[0]
+    verdicts = [f for f in found if f[2].kind == VERDICT] or found
+    s, e, w = verdicts[0]
+    scores = {fw.score for _, _, fw in verdicts}
+    # "满意满意 非常满意", "不满意，很差": the same way round said more strongly
+    if all(x >= 4 for x in scores) or all(x <= 2 for x in scores):
+        s, e, w = max(verdicts, key=lambda f: abs(f[2].score - 3))
     return w.score, [(s, e)]
 
 

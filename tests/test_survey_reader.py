@@ -79,7 +79,7 @@ def _answer_set(name: str) -> list[tuple[str, int | None, bool]]:
     return rows
 
 
-@pytest.mark.parametrize("name", ["answers.tsv", "answers_more.tsv"])
+@pytest.mark.parametrize("name", ["answers.tsv", "answers_more.tsv", "answers_later.tsv"])
 def test_varied_answer_shapes_are_read_exactly(name: str) -> None:
     """Numerals in both scripts, emoji, degree words, English, a rating with a remark either
     side, acknowledgements and questions: at least 97% exact ratings, 95% exact comment flags."""
