@@ -9,6 +9,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from bot.config import Settings, load_settings
+from bot.console.setup import install as install_console
 from bot.domains import install_all
 from bot.services import Services
 from bot.wechat.webhook import bp as webhook_bp
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
     app.extensions["wuye"] = svc
     app.register_blueprint(webhook_bp)
+    install_console(app, svc)
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:

@@ -233,6 +233,34 @@ class NluConfig(_Section):
     faq_file: str = ""
 
 
+class ConsoleConfig(_Section):
+    # The web console (物业管理后台) under /console/ of the same app.
+    enabled: bool = True
+    # Signs the session cookie. Empty: one is generated once and kept in var/console_secret_key
+    # (several gunicorn workers on one machine share that file; set it when they don't).
+    secret_key: str = ""
+    # Signed-in sessions end after this long without a request.
+    idle_minutes: int = 120
+    # A sign-in link (`wuye console link`, "后台" in chat) works once, within this many minutes.
+    link_minutes: int = 10
+    # The address people open the console at, e.g. https://wy.example.com (blank: [server] host:port).
+    base_url: str = ""
+
+    @field_validator("idle_minutes", "link_minutes")
+    @classmethod
+    def _positive(cls, v: int) -> int:
+        if v < 1:
+            raise ValueError("must be 1 or more")
+        return v
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if v and not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/")
+
+
 class _Sources:
     """Where one load_settings call reads from: a TOML file or none, and an environment."""
 
@@ -271,6 +299,7 @@ class Settings(BaseSettings):
     push: PushConfig = PushConfig()
     notice: NoticeConfig = NoticeConfig()
     nlu: NluConfig = NluConfig()
+    console: ConsoleConfig = ConsoleConfig()
     source: str = "embedded defaults"
 
     @classmethod

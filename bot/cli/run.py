@@ -174,7 +174,7 @@ def show_config(obj: Obj) -> None:
             continue
         click.echo(f"[{section}]")
         for key, value in values.items():
-            if key in ("secret", "encoding_aes_key", "token") and value:
+            if key in ("secret", "encoding_aes_key", "token", "secret_key") and value:
                 value = value[:3] + "…"
             click.echo(f"{key} = {value!r}")
     click.echo(f"# source: {obj.settings.source}")

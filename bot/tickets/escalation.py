@@ -41,3 +41,24 @@ def escalate_resolve(session: Session, settings: Settings, job: Job, now: dateti
     for person in routing.managers(session):
         notify.to_staff(session, settings, person, text, dedupe_key=f"job:{job.id}:{person.id}")
     store.add_event(session, ticket, "escalated", None, now, "超时未完成 → 经理")
+
+
+def overdue(settings: Settings, ticket: Ticket, now: datetime) -> str:
+    """Which response-time standard an open ticket has missed ("" for none): the same limits the
+    escalation jobs fire on, read off the ticket so a list can sort by them."""
+    from datetime import timedelta
+
+    from bot.tickets.flow import aware, category_key
+
+    if ticket.status not in store.OPEN_STATUSES:
+        return ""
+    t = settings.tickets
+    created = aware(ticket.created_at)
+    assert created is not None
+    if ticket.status == "open":
+        accept_in = t.urgent_accept_minutes if ticket.urgent else t.accept_minutes
+        if now - created > timedelta(minutes=accept_in):
+            return "超时未接单"
+    if now - created > timedelta(hours=t.resolution_hours.get(category_key(ticket), 24)):
+        return "超时未完成"
+    return ""

@@ -9,6 +9,7 @@ talking to people.
 
 from __future__ import annotations
 
+from storage.models.console import ConsoleLink
 from storage.models.dialogue import Conversation, FaqItem
 from storage.models.notices import Notice, NoticeBatch, NoticeDelivery
 from storage.models.outbound import Job, Outbox
@@ -20,6 +21,7 @@ from storage.models.wechat import InboundMessage, WeChatTag
 __all__ = [
     "ROLES",
     "BindState",
+    "ConsoleLink",
     "Conversation",
     "Counter",
     "FaqItem",

@@ -1,0 +1,6 @@
+"""Every console page; importing this package registers their routes on the blueprint."""
+
+from bot.console import auth
+from bot.console.pages import dashboard, surveys, tickets
+
+__all__ = ["auth", "dashboard", "surveys", "tickets"]

@@ -1,0 +1,165 @@
+"""工单: the list with filters and search, a ticket's detail and timeline, and the moves staff
+make in chat (accept, arrive, done, transfer, reopen, 已回访) through the same flow functions and
+the same rules: only the assignee or a supervisor moves a ticket, each move from given states."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from bot.config import REPAIR_CATEGORIES
+from bot.console.web import (
+    bp,
+    db,
+    me,
+    needs,
+    now,
+    paginate,
+    people_names,
+    render,
+    services,
+    settings,
+)
+from bot.notices.compose import parse_local
+from bot.surveys import flow as survey_flow
+from bot.tickets import flow as ticket_flow
+from bot.tickets.escalation import overdue
+from bot.tickets.staff_chat import ALLOWED_FROM, STAFF_ROLES
+from storage import tickets as store
+from storage.models import House, Person, Survey, Ticket
+
+EVENT_LABEL = {
+    "created": "创建", "assigned": "派单", "accepted": "接单", "arrived": "到场", "done": "完成",
+    "cancelled": "取消", "transferred": "转派", "nudged": "催单", "escalated": "超时升级", "followed": "同报",
+    "photo": "照片", "proof_photo": "完工照片", "reopened": "返工", "rated": "评价", "low_score": "差评补救",
+    "recovered": "已回访", "recovery_overdue": "回访超时", "survey_sent": "发送回访",
+}
+
+
+def staff_list(s: Session) -> list[Person]:
+    return list(s.execute(select(Person).where(Person.role.in_(STAFF_ROLES), Person.active.is_(True))
+                          .order_by(Person.role, Person.name)).scalars())
+
+
+def _filtered(args: Any) -> Any:
+    q = select(Ticket)
+    if args.get("status") == "active":
+        q = q.where(Ticket.status.in_(store.OPEN_STATUSES))
+    elif args.get("status"):
+        q = q.where(Ticket.status == args["status"])
+    if args.get("category"):
+        q = q.where(Ticket.category == args["category"])
+    if args.get("building"):
+        q = q.where(Ticket.building == args["building"].strip().removesuffix("栋"))
+    if args.get("assignee") == "none":
+        q = q.where(Ticket.assignee_id.is_(None))
+    elif args.get("assignee", "").isdigit():
+        q = q.where(Ticket.assignee_id == int(args["assignee"]))
+    for key, op in (("from", "ge"), ("to", "lt")):
+        if args.get(key):
+            try:
+                day = parse_local(settings(), args[key])
+            except ValueError:
+                continue
+            q = q.where(Ticket.created_at >= day) if op == "ge" else q.where(Ticket.created_at < day + timedelta(days=1))
+    text = (args.get("q") or "").strip()
+    if text:
+        rooms = select(House.id).where(or_(House.room == text, (House.building + "-" + House.room) == text))
+        q = q.where(or_(Ticket.number == text.upper(), Ticket.contact_phone == text,
+                        Ticket.house_id.in_(rooms), Ticket.place.contains(text)))
+    return q.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+
+
+@bp.get("/tickets")
+@needs("staff")
+def tickets() -> Any:
+    with Session(services().engine) as s:
+        page = paginate(s, _filtered(request.args))
+        names = people_names(s, {t.assignee_id for t in page.items})
+        staff = staff_list(s)
+    t_now = now()
+    late = {t.id: overdue(settings(), t, t_now) for t in page.items}
+    return render("tickets.html", page=page, names=names, staff=staff, late=late, args=request.args,
+                  categories=(*REPAIR_CATEGORIES, "投诉", "人工"), kind_label=ticket_flow.KIND_LABEL)
+
+
+def _ticket_or_404(s: Session, number: str) -> Ticket:
+    ticket = store.by_number(s, number)
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
+@bp.get("/tickets/<number>")
+@needs("staff")
+def ticket_detail(number: str) -> Any:
+    with Session(services().engine) as s:
+        ticket = _ticket_or_404(s, number)
+        events = store.events(s, ticket)
+        surveys = list(s.execute(select(Survey).where(Survey.ticket_id == ticket.id).order_by(Survey.round)).scalars())
+        ids = {e.actor_id for e in events} | {ticket.assignee_id, ticket.reporter_id} | {v.recovery_owner_id for v in surveys}
+        names = people_names(s, ids)
+        staff = staff_list(s)
+        house = s.get(House, ticket.house_id) if ticket.house_id else None
+    person = me()
+    may = ticket_flow.may_move(ticket, person)
+    actions = {a for a, states in ALLOWED_FROM.items() if may and ticket.status in states and a != "recovered"}
+    if person.role in ("supervisor", "manager") and ticket.status == "done" and ticket.kind == "repair":
+        actions.add("reopen")
+    open_recovery = any(v.recovery_due_at and not v.recovery_done_at for v in surveys)
+    if open_recovery and (person.role in ("supervisor", "manager") or ticket.assignee_id == person.id):
+        actions.add("recovered")
+    return render("ticket.html", t=ticket, events=events, surveys=surveys, names=names, staff=staff,
+                  house=ticket_flow.house_label(house) if house else "", actions=actions,
+                  late=overdue(settings(), ticket, now()), event_label=EVENT_LABEL,
+                  kind_label=ticket_flow.KIND_LABEL)
+
+
+@bp.post("/tickets/<number>/<action>")
+@needs("staff")
+def ticket_action(number: str, action: str) -> Any:
+    """One move, under the chat's rules; the flash says what happened (the chat's own reply)."""
+    if action not in (*ALLOWED_FROM, "reopen"):
+        abort(404)
+    note = request.form.get("note", "").strip()
+    with db() as s:
+        ticket = _ticket_or_404(s, number)
+        actor = s.get(Person, me().id)
+        assert actor is not None
+        t_now, cfg = now(), settings()
+        if action == "recovered":
+            if actor.role not in ("supervisor", "manager") and ticket.assignee_id != actor.id:
+                abort(403)
+            reply = survey_flow.mark_recovered(s, cfg, ticket, actor, note or "已回访", t_now)
+        elif action == "reopen":
+            if actor.role not in ("supervisor", "manager"):
+                abort(403)
+            if ticket.status != "done":
+                flash(f"{ticket.number} 现在是{ticket_flow.STATUS_LABEL.get(ticket.status)}，不能返工", "error")
+                return redirect(url_for("console.ticket_detail", number=number))
+            reply = survey_flow.reopen(s, cfg, ticket, actor, note or "后台返工", t_now)
+        else:
+            if not ticket_flow.may_move(ticket, actor):
+                abort(403)
+            if ticket.status not in ALLOWED_FROM[action]:
+                flash(f"{ticket.number} 现在是{ticket_flow.STATUS_LABEL.get(ticket.status)}，不能这样操作", "error")
+                return redirect(url_for("console.ticket_detail", number=number))
+            if action == "accept":
+                reply = ticket_flow.accept(s, cfg, ticket, actor, t_now)
+            elif action == "arrive":
+                reply = ticket_flow.arrive(s, cfg, ticket, actor, t_now)
+            elif action == "done":
+                reply = ticket_flow.finish(s, cfg, ticket, actor, note, t_now)
+            else:
+                target_id = request.form.get("to", "")
+                target = s.get(Person, int(target_id)) if target_id.isdigit() else None
+                if target is None or target.role not in STAFF_ROLES or not target.active:
+                    flash("请选择要转派给的员工", "error")
+                    return redirect(url_for("console.ticket_detail", number=number))
+                reply = ticket_flow.transfer(s, cfg, ticket, actor, target, t_now)
+    flash(reply.split("\n")[0], "ok")
+    return redirect(url_for("console.ticket_detail", number=number))
