@@ -29,6 +29,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.services import Services
 from bot.tickets.flow import aware
+from bot.tickets.status import kind_label, status_label
 from storage.clock import utcnow
 from storage.models import Person
 
@@ -130,6 +131,11 @@ def _load_person() -> Any:
     session["seen"] = t
     g.console_person = person
     return None
+
+
+# Globals, so macros imported without the page's context see them too.
+bp.add_app_template_global(status_label, "status_label")
+bp.add_app_template_global(kind_label, "kind_label")
 
 
 @bp.app_template_filter("when")

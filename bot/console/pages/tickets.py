@@ -28,7 +28,8 @@ from bot.notices.compose import parse_local
 from bot.surveys import flow as survey_flow
 from bot.tickets import flow as ticket_flow
 from bot.tickets.escalation import overdue
-from bot.tickets.staff_chat import ALLOWED_FROM, STAFF_ROLES
+from bot.tickets.staff_chat import STAFF_ROLES
+from bot.tickets.status import Move, allowed, status_label
 from storage import tickets as store
 from storage.models import House, Person, Survey, Ticket
 
@@ -38,6 +39,10 @@ EVENT_LABEL = {
     "photo": "照片", "proof_photo": "完工照片", "reopened": "返工", "rated": "评价", "low_score": "差评补救",
     "recovered": "已回访", "recovery_overdue": "回访超时", "survey_sent": "发送回访",
 }
+
+
+# What staff do to a ticket from chat (接单/到场/完成/转派), under the same status table.
+STAFF_MOVES = (Move.ACCEPT, Move.ARRIVE, Move.DONE, Move.TRANSFER)
 
 
 def staff_list(s: Session) -> list[Person]:
@@ -84,7 +89,7 @@ def tickets() -> Any:
     t_now = now()
     late = {t.id: overdue(settings(), t, t_now) for t in page.items}
     return render("tickets.html", page=page, names=names, staff=staff, late=late, args=request.args,
-                  categories=(*REPAIR_CATEGORIES, "投诉", "人工"), kind_label=ticket_flow.KIND_LABEL)
+                  categories=(*REPAIR_CATEGORIES, "投诉", "人工"))
 
 
 def _ticket_or_404(s: Session, number: str) -> Ticket:
@@ -107,23 +112,22 @@ def ticket_detail(number: str) -> Any:
         house = s.get(House, ticket.house_id) if ticket.house_id else None
     person = me()
     may = ticket_flow.may_move(ticket, person)
-    actions = {a for a, states in ALLOWED_FROM.items() if may and ticket.status in states and a != "recovered"}
-    if person.role in ("supervisor", "manager") and ticket.status == "done" and ticket.kind == "repair":
-        actions.add("reopen")
+    actions = {m.value for m in STAFF_MOVES if may and allowed(m, ticket.status)}
+    if person.role in ("supervisor", "manager") and allowed(Move.REOPEN, ticket.status) and ticket.kind == "repair":
+        actions.add(Move.REOPEN.value)
     open_recovery = any(v.recovery_due_at and not v.recovery_done_at for v in surveys)
     if open_recovery and (person.role in ("supervisor", "manager") or ticket.assignee_id == person.id):
         actions.add("recovered")
     return render("ticket.html", t=ticket, events=events, surveys=surveys, names=names, staff=staff,
                   house=ticket_flow.house_label(house) if house else "", actions=actions,
-                  late=overdue(settings(), ticket, now()), event_label=EVENT_LABEL,
-                  kind_label=ticket_flow.KIND_LABEL)
+                  late=overdue(settings(), ticket, now()), event_label=EVENT_LABEL)
 
 
 @bp.post("/tickets/<number>/<action>")
 @needs("staff")
 def ticket_action(number: str, action: str) -> Any:
     """One move, under the chat's rules; the flash says what happened (the chat's own reply)."""
-    if action not in (*ALLOWED_FROM, "reopen"):
+    if action not in (*(m.value for m in STAFF_MOVES), Move.REOPEN.value, "recovered"):
         abort(404)
     note = request.form.get("note", "").strip()
     with db() as s:
@@ -138,15 +142,15 @@ def ticket_action(number: str, action: str) -> Any:
         elif action == "reopen":
             if actor.role not in ("supervisor", "manager"):
                 abort(403)
-            if ticket.status != "done":
-                flash(f"{ticket.number} 现在是{ticket_flow.STATUS_LABEL.get(ticket.status)}，不能返工", "error")
+            if not allowed(Move.REOPEN, ticket.status):
+                flash(f"{ticket.number} 现在是{status_label(ticket.status)}，不能返工", "error")
                 return redirect(url_for("console.ticket_detail", number=number))
             reply = survey_flow.reopen(s, cfg, ticket, actor, note or "后台返工", t_now)
         else:
             if not ticket_flow.may_move(ticket, actor):
                 abort(403)
-            if ticket.status not in ALLOWED_FROM[action]:
-                flash(f"{ticket.number} 现在是{ticket_flow.STATUS_LABEL.get(ticket.status)}，不能这样操作", "error")
+            if not allowed(action, ticket.status):
+                flash(f"{ticket.number} 现在是{status_label(ticket.status)}，不能这样操作", "error")
                 return redirect(url_for("console.ticket_detail", number=number))
             if action == "accept":
                 reply = ticket_flow.accept(s, cfg, ticket, actor, t_now)
