@@ -272,3 +272,170 @@ def test_pushes_for_console_moves_go_through_the_outbox(town: Community) -> None
     post_form(zhang, f"/console/tickets/{number}/accept", f"/console/tickets/{number}")
     with Session(town.engine) as s:
         assert s.execute(select(func.count()).select_from(Outbox)).scalar_one() > before
+
+
+# ---------------------------------------------------------------- every page checks the role
+
+
+@pytest.mark.parametrize("openid, allowed, refused", [
+    ("o-zhang", ["/console/", "/console/tickets", "/console/surveys"],
+     ["/console/notices", "/console/faq", "/console/people", "/console/reports", "/console/reports.csv"]),
+    ("o-zhao", ["/console/faq", "/console/reports", "/console/reports.csv"], ["/console/notices", "/console/people"]),
+    ("o-sun", ["/console/notices", "/console/people", "/console/people?tab=residents", "/console/faq",
+               "/console/reports?by=week"], []),
+])
+def test_each_page_is_served_only_to_the_roles_it_is_for(town: Community, openid: str, allowed: list[str],
+                                                        refused: list[str]) -> None:
+    client = sign_in(town, openid)
+    for path in allowed:
+        assert client.get(path).status_code == 200, path
+    for path in refused:
+        assert client.get(path).status_code == 403, path
+    nav = client.get("/console/").get_data(as_text=True)
+    assert ("通知</a>" in nav) == (openid == "o-sun")
+
+
+def test_staff_cannot_post_to_manager_pages_either(town: Community) -> None:
+    client = sign_in(town, "o-zhao")
+    res = post_form(client, "/console/notices", "/console/", title="停水", body="明天停水", audience="all", when="now")
+    assert res.status_code == 403
+    res = post_form(client, "/console/people/staff", "/console/", openid="o-new", name="新人", role="manager")
+    assert res.status_code == 403
+    with Session(town.engine) as s:
+        assert s.execute(select(Person).where(Person.openid == "o-new")).first() is None
+
+
+# ---------------------------------------------------------------- notices, FAQ, people, reports
+
+
+def test_notice_to_one_building_previews_its_count_and_reaches_only_that_building(town: Community) -> None:
+    client = sign_in(town, "o-sun")
+    fields = {"title": "5栋停水", "body": "明天9点到12点5栋停水检修", "audience": "buildings", "buildings": "5",
+              "when": "now"}
+    preview = post_form(client, "/console/notices/preview", "/console/notices", **fields).get_data(as_text=True)
+    assert re.search(r'id="recipients">2<', preview), preview  # 李强 and 陈静 live in 5栋
+    res = client.post("/console/notices", data={"csrf_token": csrf_of(preview), **fields})
+    assert res.status_code == 302
+    town.clock.advance(seconds=1)
+    assert any("5栋停水" in p for p in town.pushes("o-li")) and any("5栋停水" in p for p in town.pushes("o-chen"))
+    assert town.pushes("o-wang") == []
+    detail = client.get(res.headers["Location"]).get_data(as_text=True)
+    assert 'id="count-sent">2<' in detail and "李强" in detail and "王芳" not in detail
+
+
+def test_notice_form_problems_are_named_and_nothing_is_stored(town: Community) -> None:
+    from storage.models import Notice
+
+    client = sign_in(town, "o-sun")
+    res = post_form(client, "/console/notices/preview", "/console/notices", title="", body="x",
+                    audience="buildings", buildings="东区", when="at", at="2020-01-01T09:00")
+    html = res.get_data(as_text=True)
+    assert res.status_code == 422 and "请填写标题" in html and "楼栋写法" in html and "已经过去" in html
+    with Session(town.engine) as s:
+        assert s.execute(select(func.count()).select_from(Notice)).scalar_one() == 0
+
+
+def test_faq_import_reports_added_updated_skipped_and_the_bot_answers_from_it(town: Community, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    doc = "问：地下车库月租怎么办理？\n答：带行驶证到5栋物业服务中心办理，月租300元。\n\n问：快递柜在哪里？\n答：南门岗亭旁边。\n"
+    client = sign_in(town, "o-zhao")
+    html = client.get("/console/faq").get_data(as_text=True)
+    res = client.post("/console/faq/import", content_type="multipart/form-data",
+                      data={"csrf_token": csrf_of(html), "file": (io.BytesIO(doc.encode()), "车库.txt")})
+    page = res.get_data(as_text=True)
+    assert res.status_code == 200 and 'id="added">2<' in page and "地下车库月租怎么办理" in page
+    again = client.post("/console/faq/import", content_type="multipart/form-data",
+                        data={"csrf_token": csrf_of(html), "file": (io.BytesIO(doc.encode()), "车库.txt")})
+    assert 'id="added">0<' in again.get_data(as_text=True) and 'id="skipped">2<' in again.get_data(as_text=True)
+    bad = client.post("/console/faq/import", content_type="multipart/form-data",
+                      data={"csrf_token": csrf_of(html), "file": (io.BytesIO(b"x"), "old.doc")})
+    assert "old.doc" in client.get(bad.headers["Location"]).get_data(as_text=True)
+    export = client.get("/console/faq/export").get_data(as_text=True)
+    assert "地下车库月租怎么办理" in export
+
+
+def test_faq_edit_changes_the_stored_answer(town: Community) -> None:
+    from storage.models import FaqItem
+
+    client = sign_in(town, "o-zhao")
+    res = post_form(client, "/console/faq/new", "/console/faq", category="停车", question="临时停车怎么收费？",
+                    answer="首小时免费，之后每小时5元。", alternates="停车费多少\n临停收费")
+    item_page = res.headers["Location"]
+    fid = item_page.rsplit("/", 1)[1]
+    post_form(client, item_page, item_page, category="停车", question="临时停车怎么收费？",
+              answer="首两小时免费。", alternates="停车费多少")
+    with Session(town.engine) as s:
+        item = s.get(FaqItem, fid)
+        assert item is not None and item.answer == "首两小时免费。" and item.alternates == ["停车费多少"]
+
+
+def test_roster_import_names_each_bad_line_and_imports_nothing(town: Community) -> None:
+    import io
+
+    from storage.models import RosterEntry
+
+    csv_text = "building,unit,room,name,phone\n8,1,101,甲,13812345678\n8,1,,乙,13812345679\n8,1,103,丙,12345\n"
+    client = sign_in(town, "o-sun")
+    html = client.get("/console/people").get_data(as_text=True)
+    with Session(town.engine) as s:
+        before = s.execute(select(func.count()).select_from(RosterEntry)).scalar_one()
+    res = client.post("/console/people/roster", content_type="multipart/form-data",
+                      data={"csrf_token": csrf_of(html), "file": (io.BytesIO(csv_text.encode()), "八栋.csv")})
+    page = res.get_data(as_text=True)
+    assert res.status_code == 422 and "line 3" in page and "line 4" in page and "line 2" not in page
+    with Session(town.engine) as s:
+        assert s.execute(select(func.count()).select_from(RosterEntry)).scalar_one() == before
+    good = csv_text.splitlines()[:2]
+    res = client.post("/console/people/roster", content_type="multipart/form-data",
+                      data={"csrf_token": csrf_of(html), "file": (io.BytesIO("\n".join(good).encode()), "八栋.csv")})
+    assert res.status_code == 302
+    assert "新增 1" in client.get(res.headers["Location"]).get_data(as_text=True)
+
+
+def test_manager_adds_and_edits_staff_with_categories_and_buildings(town: Community) -> None:
+    client = sign_in(town, "o-sun")
+    res = client.post("/console/people/staff", data={
+        "csrf_token": csrf_of(client.get("/console/people").get_data(as_text=True)), "openid": "o-wu",
+        "name": "吴师傅", "role": "staff", "phone": "13900005555", "categories": ["电梯", "门窗"], "buildings": "3栋,5"})
+    assert res.status_code == 302
+    with Session(town.engine) as s:
+        wu = s.execute(select(Person).where(Person.openid == "o-wu")).scalar_one()
+        assert (wu.role, wu.categories, wu.buildings) == ("staff", "电梯,门窗", "3,5")
+    page = res.headers["Location"]
+    post_form(client, "/console/people/staff", page, openid="o-wu", name="吴师傅", role="supervisor",
+              categories="电梯", buildings="")
+    with Session(town.engine) as s:
+        wu = s.execute(select(Person).where(Person.openid == "o-wu")).scalar_one()
+        assert (wu.role, wu.categories, wu.buildings) == ("supervisor", "电梯", "")
+
+
+def test_reports_show_chinese_labels_chart_and_csv_with_the_cli_figures(town: Community) -> None:
+    number = town_ticket(town)
+    client = sign_in(town, "o-zhao")
+    page = f"/console/tickets/{number}"
+    post_form(client, f"{page}/accept", page)
+    html = client.get("/console/reports?by=category").get_data(as_text=True)
+    assert "按类别：工单量" in html and "<svg" in html and "水电" in html and "合计" in html
+    csv_text = client.get("/console/reports.csv?by=category").get_data(as_text=True)
+    lines = csv_text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("分组,新建,已完成")
+    assert lines[1].startswith("水电,1,0") and lines[-1].startswith("TOTAL,1,0")
+
+
+# ---------------------------------------------------------------- “后台” in chat
+
+
+def test_staff_asking_for_the_console_in_chat_get_a_link_pushed(town: Community) -> None:
+    reply = town.say("o-zhao", "后台")
+    assert "登录链接已发给您" in reply and "token" not in reply
+    (push,) = town.pushes("o-zhao")
+    url = re.search(r"http://\S+/console/login\?token=\S+", push)
+    assert url, push
+    page = town.client.get(url.group(0).split("8080", 1)[1])
+    assert page.status_code == 200 and "赵主管" in page.get_data(as_text=True)
+
+
+def test_residents_asking_for_the_console_are_told_it_is_for_staff(town: Community) -> None:
+    assert "只对物业工作人员开放" in town.say("o-wang", "后台")
+    assert town.pushes("o-wang") == []

@@ -42,13 +42,15 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("console.dashboard", "工作台", "staff"),
     ("console.tickets", "工单", "staff"),
     ("console.surveys", "回访", "staff"),
-    ("console.notices", "通知", "manager"),
+    ("console.notices_page", "通知", "manager"),
     ("console.faq", "知识库", "supervisor"),
     ("console.review", "待学习", "supervisor"),
     ("console.people", "住户与员工", "manager"),
     ("console.reports", "报表", "supervisor"),
 )
 PAGE_SIZE = 50
+UPLOADS = ("console.faq_import", "console.roster_import")
+UPLOAD_BYTES = 10 * 1024 * 1024
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -110,6 +112,9 @@ def _load_person() -> Any:
     """The signed-in person, fresh from the database (a role change applies at once), and the
     idle timeout: a session unused for `idle_minutes` is over."""
     if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.endpoint in UPLOADS:
+            # Documents and rosters are larger than WeChat's messages ([server] max_body_bytes).
+            request.max_content_length = UPLOAD_BYTES
         # Every state-changing request carries the form's token; without it: 400, nothing done.
         current_app.extensions["csrf"].protect()
     g.console_person = None

@@ -24,6 +24,7 @@ from datetime import datetime
 from sqlmodel import Session
 from wechatpy.messages import BaseMessage
 
+from bot.console import chat as console_chat
 from bot.dialogue import chitchat, fallback, faq, human
 from bot.dialogue.turn import Handler, Turn
 from bot.notices import form_chat as notice_form
@@ -260,6 +261,8 @@ ROUTES: tuple[Route, ...] = (
           lambda t: t.msg_type != "image" and not t.has_words, _no_words),
     Route("staff_command", "接单/到场/完成/转派/我的工单/已回访 from staff, supervisors and managers",
           lambda t: t.command is not None, _staff_command),
+    Route("console_link", "后台: a one-time sign-in link to the web console, pushed to staff",
+          lambda t: t.has_words and console_chat.is_request(t.text), console_chat.handle),
     Route("publish_notice", "发布通知: a manager starts composing a notice",
           lambda t: t.has_words and notice_form.is_start(t.text), notice_form.start),
     Route(URGENT, "an emergency (gas smell, people trapped, a burst pipe, fire), even asked as a question: "

@@ -61,37 +61,22 @@ def staff_add(
     obj: Obj, openid: str, name: str, role: str, phone: str, categories: str, buildings: str
 ) -> None:
     """Add a staff member, or update the one with this openid."""
-    from sqlalchemy import select
     from sqlmodel import Session
 
-    from bot.config import REPAIR_CATEGORIES
+    from bot.people import staff as staff_records
     from storage.clock import utcnow
     from storage.migrate import upgrade
-    from storage.models import Person
 
-    cats = [c.strip() for c in categories.replace("，", ",").split(",") if c.strip()]
-    unknown = [c for c in cats if c not in (*REPAIR_CATEGORIES, "客服")]
-    if unknown:
-        raise click.BadParameter(
-            f"unknown categor(y/ies) {', '.join(unknown)}", param_hint="--categories"
-        )
     engine = engine_for(obj.settings)
     upgrade(engine)
     with Session(engine) as session:
-        person = session.execute(select(Person).where(Person.openid == openid)).scalar_one_or_none()
-        verb = "updated" if person else "added"
-        person = person or Person(openid=openid)
-        person.name, person.role, person.categories, person.buildings = (
-            name,
-            role,
-            ",".join(cats),
-            buildings,
-        )
-        person.phone = phone or person.phone
-        person.active, person.updated_at = True, utcnow()
-        session.add(person)
+        try:
+            _, new = staff_records.save(session, openid=openid, name=name, role=role, phone=phone,
+                                        categories=categories, buildings=buildings, now=utcnow())
+        except staff_records.StaffError as exc:
+            raise click.BadParameter(str(exc), param_hint="--categories") from None
         session.commit()
-    click.echo(f"{verb} {role} {name} ({openid})")
+    click.echo(f"{'added' if new else 'updated'} {role} {name} ({openid})")
 
 
 @staff.command("list")

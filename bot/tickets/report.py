@@ -7,6 +7,7 @@ by hand against the tickets it came from.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import statistics
 from collections import defaultdict
@@ -146,12 +147,20 @@ def format_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def to_csv(rows: list[Row], headers: dict[str, str] | None = None) -> str:
+    """The rows as CSV text with a BOM (Excel opens it as UTF-8); `headers` renames columns."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    fields = list(asdict(rows[0]))
+    writer = csv.writer(out)
+    writer.writerow([(headers or {}).get(f, f) for f in fields])
+    for r in rows:
+        writer.writerow(list(asdict(r).values()))
+    return out.getvalue()
+
+
 def write_csv(rows: list[Row], path: str | Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens it as UTF-8
-        writer = csv.DictWriter(fh, fieldnames=list(asdict(rows[0])))
-        writer.writeheader()
-        for r in rows:
-            writer.writerow(asdict(r))
+    Path(path).write_text(to_csv(rows), encoding="utf-8", newline="")
 
 
 def write_chart(weekly: list[Row], path: str | Path, title: str) -> None:

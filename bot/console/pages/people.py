@@ -1,0 +1,99 @@
+"""住户与员工 (managers): staff add/edit (role, categories, buildings), residents and who is
+bound, and a roster import that names each bad line (all rows or none, as the CLI does)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from bot.console.web import bp, db, needs, now, paginate, render, services
+from bot.people import staff as staff_records
+from bot.people.roster import apply_roster, parse_roster
+from storage import tickets as store
+from storage.models import House, Person, RosterEntry
+
+ROLE_LABEL = {"staff": "员工", "supervisor": "主管", "manager": "经理", "resident": "住户"}
+
+
+@bp.get("/people")
+@needs("manager")
+def people() -> Any:
+    tab = request.args.get("tab", "staff")
+    text = request.args.get("q", "").strip()
+    with Session(services().engine) as s:
+        if tab == "residents":
+            q = (select(RosterEntry, House, Person).join(House, House.id == RosterEntry.house_id)
+                 .outerjoin(Person, (Person.house_id == RosterEntry.house_id) & (Person.phone == RosterEntry.phone)
+                            & (Person.role == "resident")))
+            if text:
+                q = q.where(or_(RosterEntry.name.contains(text), RosterEntry.phone == text, House.room == text,
+                                House.building == text.removesuffix("栋")))
+            page = paginate(s, q.order_by(House.building, House.unit, House.room, RosterEntry.id))
+            load: dict[int, int] = {}
+        else:
+            q = select(Person).where(Person.role.in_(staff_records.STAFF_ROLES))
+            if text:
+                q = q.where(or_(Person.name.contains(text), Person.openid == text, Person.phone == text))
+            page = paginate(s, q.order_by(Person.role, Person.name))
+            load = store.open_load(s, [p.id for p in page.items if p.id])
+    return render("people.html", tab=tab, page=page, load=load, role_label=ROLE_LABEL, args=request.args,
+                  categories=staff_records.CATEGORIES)
+
+
+@bp.get("/people/staff/<int:person_id>")
+@needs("manager")
+def staff_edit(person_id: int) -> Any:
+    with Session(services().engine) as s:
+        person = s.get(Person, person_id)
+    if person is None or person.role not in staff_records.STAFF_ROLES:
+        abort(404)
+    return render("staff_edit.html", p=person, role_label=ROLE_LABEL, categories=staff_records.CATEGORIES)
+
+
+@bp.post("/people/staff")
+@needs("manager")
+def staff_save() -> Any:
+    f = request.form
+    categories = ",".join(f.getlist("categories")) or f.get("categories_text", "")
+    try:
+        with db() as s:
+            person, new = staff_records.save(
+                s, openid=f.get("openid", ""), name=f.get("name", ""), role=f.get("role", "staff"),
+                phone=f.get("phone", ""), categories=categories, buildings=f.get("buildings", ""), now=now(),
+                active=f.get("active", "1") == "1")
+            person_id = person.id
+    except staff_records.StaffError as exc:
+        flash(str(exc), "error")
+        return redirect(request.referrer or url_for("console.people"))
+    flash(f"已{'添加' if new else '保存'} {person.name}", "ok")
+    return redirect(url_for("console.staff_edit", person_id=person_id))
+
+
+_SAFE_NAME = re.compile(r"[^\w.\-]+")
+
+
+@bp.post("/people/roster")
+@needs("manager")
+def roster_import() -> Any:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("请选择花名册 CSV 文件", "error")
+        return redirect(url_for("console.people", tab="residents"))
+    # Saved under its own name, so each error names the file the manager chose.
+    name = _SAFE_NAME.sub("_", Path(upload.filename).name) or "roster.csv"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        upload.save(path)
+        rows, errors = parse_roster(path)
+    if errors:
+        return render("roster_errors.html", name=name, errors=errors), 422
+    with db() as s:
+        result = apply_roster(s, rows)
+    flash(f"花名册已导入：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}", "ok")
+    return redirect(url_for("console.people", tab="residents"))

@@ -1,0 +1,80 @@
+"""报表: `wuye report`'s figures (bot/tickets/report.py) for a period, grouped by category,
+staff, building or week, with charts and a CSV download, labelled in Chinese."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Response, request
+from sqlmodel import Session
+
+from bot.console import charts
+from bot.console.web import bp, needs, now, render, services, settings
+from bot.tickets import report
+
+BY_LABEL = {"category": "类别", "staff": "员工", "building": "楼栋", "week": "周"}
+HEADERS = {
+    "group": "分组", "opened": "新建", "done": "已完成", "accept_p50_min": "接单中位数(分钟)",
+    "accept_p90_min": "接单P90(分钟)", "complete_p50_h": "完成中位数(小时)", "complete_p90_h": "完成P90(小时)",
+    "escalations": "超时升级", "surveys_sent": "回访数", "surveys_answered": "评价数", "response_rate": "回复率",
+    "avg_score": "平均分", "satisfaction_rate": "满意率(4-5分)", "recoveries": "差评补救", "recoveries_on_time": "按时回访",
+}
+
+
+def _period() -> tuple[datetime, datetime, str, str]:
+    """[first, last+1 day) in the community's zone, from ?from= and ?to= (default: 30 days)."""
+    tz = settings().community.tz
+    today = now().astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def day(key: str, default: datetime) -> datetime:
+        try:
+            return datetime.strptime(request.args.get(key, ""), "%Y-%m-%d").replace(tzinfo=tz)
+        except ValueError:
+            return default
+
+    first = day("from", today - timedelta(days=30))
+    last = day("to", today)
+    if last < first:
+        first, last = last, first
+    return first, last + timedelta(days=1), f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}"
+
+
+def _by() -> str:
+    by = request.args.get("by", "category")
+    return by if by in report.GROUPINGS else "category"
+
+
+@bp.get("/reports")
+@needs("supervisor")
+def reports() -> Any:
+    first, end, first_s, last_s = _period()
+    by = _by()
+    with Session(services().engine) as s:
+        rows = report.compute(s, settings(), first, end, by)
+        weekly = [r for r in report.compute(s, settings(), first, end, "week") if r.group != "TOTAL"]
+    groups = [r for r in rows if r.group != "TOTAL"]
+    total = rows[-1]
+    label = BY_LABEL[by]
+    volume = charts.bars(f"按{label}：工单量", [r.group for r in groups],
+                         {"新建": [r.opened for r in groups], "已完成": [r.done for r in groups]})
+    satisfaction = charts.bars(f"按{label}：满意率（%）与平均接单（分钟）", [r.group for r in groups],
+                               {"满意率 %": [None if r.satisfaction_rate is None else round(r.satisfaction_rate * 100)
+                                            for r in groups],
+                                "接单中位数（分钟）": [r.accept_p50_min for r in groups]})
+    trend = charts.trend([r.group for r in weekly], [r.opened for r in weekly], [r.done for r in weekly],
+                         [r.satisfaction_rate for r in weekly])
+    return render("reports.html", rows=groups, total=total, by=by, by_label=BY_LABEL, first=first_s, last=last_s,
+                  volume=volume, satisfaction=satisfaction, trend=trend, headers=HEADERS)
+
+
+@bp.get("/reports.csv")
+@needs("supervisor")
+def reports_csv() -> Any:
+    first, end, first_s, last_s = _period()
+    by = _by()
+    with Session(services().engine) as s:
+        rows = report.compute(s, settings(), first, end, by)
+    name = f"report-{by}-{first_s}-{last_s}.csv"
+    return Response(report.to_csv(rows, HEADERS), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
