@@ -439,3 +439,30 @@ def test_staff_asking_for_the_console_in_chat_get_a_link_pushed(town: Community)
 def test_residents_asking_for_the_console_are_told_it_is_for_staff(town: Community) -> None:
     assert "只对物业工作人员开放" in town.say("o-wang", "后台")
     assert town.pushes("o-wang") == []
+
+
+def test_dashboard_weekly_trend_gives_the_reports_weekly_figures(town: Community) -> None:
+    from bot.tickets import report
+    from storage.models import Survey, Ticket
+
+    start = town.clock.now - timedelta(days=40)
+    with Session(town.engine) as s:
+        for i in range(30):
+            created = start + timedelta(hours=29 * i)
+            t = Ticket(number=f"BX26100100{i:02d}", kind=("repair", "complaint", "praise")[i % 3],
+                       status=("done", "open", "done", "cancelled")[i % 4], created_at=created,
+                       done_at=created + timedelta(hours=3))
+            s.add(t)
+            s.flush()
+            if i % 2 == 0:
+                s.add(Survey(ticket_id=t.id, due_at=created, sent_at=None if i % 10 == 0 else created,
+                             rating=(None, 1, 3, 4, 5)[i % 5], status="answered"))
+        s.commit()
+        settings, end = town.services.settings, town.clock.now
+        full = {r.group: r for r in report.compute(s, settings, start, end, "week") if r.group != "TOTAL"}
+        light = {r.group: r for r in report.weekly_trend(s, settings, start, end)}
+    assert full.keys() == light.keys() and len(full) >= 5
+    for week, r in full.items():
+        got = light[week]
+        assert (got.opened, got.done, got.avg_score, got.satisfaction_rate) == (
+            r.opened, r.done, r.avg_score, r.satisfaction_rate), week

@@ -9,7 +9,7 @@ from flask import g, redirect, request, session, url_for
 from sqlmodel import Session
 
 from bot.console import links
-from bot.console.web import bp, db, now, render, services
+from bot.console.web import bp, db, now, services, show
 
 REASONS = {
     "unknown": "这个登录链接无效。请重新获取：在公众号发送「后台」，或运行 wuye console link --as 你的openid。",
@@ -27,8 +27,8 @@ def login_page() -> Any:
     with Session(services().engine) as s:
         person, reason = links.peek(s, token, now())
     if person is None:
-        return render("refused.html", message=REASONS[reason]), 403
-    return render("login.html", token=token, who=person, role=links.ROLE_LABEL.get(person.role, person.role))
+        return show("refused.html", message=REASONS[reason]), 403
+    return show("login.html", token=token, who=person, role=links.ROLE_LABEL.get(person.role, person.role))
 
 
 @bp.post("/login")
@@ -37,7 +37,7 @@ def login() -> Any:
     with db() as s:
         person, reason = links.redeem(s, token, now())
     if person is None:
-        return render("refused.html", message=REASONS[reason]), 403
+        return show("refused.html", message=REASONS[reason]), 403
     session.clear()  # a fresh session: nothing from before the sign-in carries over
     session["pid"], session["seen"] = person.id, now().timestamp()
     session.permanent = False
@@ -55,4 +55,4 @@ def signed_out() -> Any:
     if g.get("console_person") is not None:
         return redirect(url_for("console.dashboard"))
     expired = bool(g.get("console_expired") or request.args.get("expired"))
-    return render("signed_out.html", expired=expired, bye=bool(request.args.get("bye"))), 401
+    return show("signed_out.html", expired=expired, bye=bool(request.args.get("bye"))), 401

@@ -150,7 +150,7 @@ def when_filter(dt: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
     return aware(dt).astimezone(settings().community.tz).strftime(fmt)  # type: ignore[union-attr]
 
 
-def render(template: str, **values: Any) -> str:
+def show(template: str, **values: Any) -> str:
     person = g.get("console_person")
     nav = [(ep, label) for ep, label, least in NAV if can(least) and ep in current_app.view_functions] if person else []
     return render_template(f"console/{template}", me=person, nav=nav, community=settings().community,

@@ -4,6 +4,7 @@ within its category's hours goes to the manager. Each fires once (job dedupe key
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -43,9 +44,10 @@ def escalate_resolve(session: Session, settings: Settings, job: Job, now: dateti
     store.add_event(session, ticket, "escalated", None, now, "超时未完成 → 经理")
 
 
-def overdue(settings: Settings, ticket: Ticket, now: datetime) -> str:
+def overdue(settings: Settings, ticket: Any, now: datetime) -> str:
     """Which response-time standard an open ticket has missed ("" for none): the same limits the
-    escalation jobs fire on, read off the ticket so a list can sort by them."""
+    escalation jobs fire on, read off the ticket so a list can sort by them. `ticket` is a Ticket
+    or any row with its status, kind, category, urgent and created_at."""
     from datetime import timedelta
 
     from bot.tickets.flow import aware, category_key

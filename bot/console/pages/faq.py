@@ -12,7 +12,7 @@ from flask import Response, abort, flash, redirect, request, url_for
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from bot.console.web import bp, db, needs, paginate, render, services
+from bot.console.web import bp, db, needs, paginate, services, show
 from intents.faq import FaqEntry, FaqFormatError, dump_faq_toml
 from storage import faq as faq_store
 from storage.faq_import import SUPPORTED_EXTENSIONS, faq_id, read_faq_file
@@ -40,7 +40,7 @@ def faq() -> Any:
     with Session(services().engine) as s:
         page = paginate(s, q.order_by(FaqItem.category, FaqItem.id))
         categories = list(s.execute(select(FaqItem.category).distinct().order_by(FaqItem.category)).scalars())
-    return render("faq.html", page=page, categories=categories, args=request.args,
+    return show("faq.html", page=page, categories=categories, args=request.args,
                   extensions=" ".join(SUPPORTED_EXTENSIONS))
 
 
@@ -51,7 +51,7 @@ def faq_item(faq_id_: str) -> Any:
         item = s.get(FaqItem, faq_id_)
     if item is None:
         abort(404)
-    return render("faq_item.html", item=item)
+    return show("faq_item.html", item=item)
 
 
 @bp.post("/faq/item/<faq_id_>")
@@ -114,7 +114,7 @@ def faq_import() -> Any:
     with db() as s:
         result = faq_store.import_entries(s, entries, name)
     titles = {e.id: e.question for e in entries}
-    return render("faq_report.html", name=name, result=result, titles=titles)
+    return show("faq_report.html", name=name, result=result, titles=titles)
 
 
 @bp.get("/faq/export")

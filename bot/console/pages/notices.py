@@ -19,9 +19,9 @@ from bot.console.web import (
     now,
     paginate,
     people_names,
-    render,
     services,
     settings,
+    show,
 )
 from bot.notices import compose as notices
 from bot.notices import delivery
@@ -79,7 +79,7 @@ def notices_page() -> Any:
     with Session(services().engine) as s:
         page = paginate(s, select(Notice).order_by(Notice.id.desc()), size=20)
         counts = {n.id: notices.counts(s, n.id or 0) for n in page.items}
-    return render("notices.html", page=page, counts=counts, status_label=STATUS_LABEL, form=request.args)
+    return show("notices.html", page=page, counts=counts, status_label=STATUS_LABEL, form=request.args)
 
 
 @bp.post("/notices/preview")
@@ -89,11 +89,11 @@ def notice_preview() -> Any:
     if problems:
         for p in problems:
             flash(p, "error")
-        return render("notices.html", page=None, counts={}, status_label=STATUS_LABEL, form=request.form), 422
+        return show("notices.html", page=None, counts={}, status_label=STATUS_LABEL, form=request.form), 422
     with Session(services().engine) as s:
         plan = notices.plan(s, values["audience"])
     text = notices.message_text(settings(), Notice(title=values["title"], body=values["body"], until=values["until"]))
-    return render("notice_preview.html", form=request.form, plan=plan, text=text,
+    return show("notice_preview.html", form=request.form, plan=plan, text=text,
                   audience_label=values["audience"].label(settings()), send_at=values["send_at"], until=values["until"])
 
 
@@ -137,7 +137,7 @@ def notice_detail(notice_id: int) -> Any:
         counts = notices.counts(s, notice_id)
         batches = notices.batches(s, notice_id)
         audience = notices.audience_of(notice).label(settings())
-    return render("notice.html", n=notice, page=page, names=names, counts=counts, batches=batches, audience=audience,
+    return show("notice.html", n=notice, page=page, names=names, counts=counts, batches=batches, audience=audience,
                   status_label=STATUS_LABEL, delivery_label=DELIVERY_LABEL, text=notices.message_text(settings(), notice),
                   status=status)
 

@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from bot.console.web import bp, db, needs, now, paginate, render, services
+from bot.console.web import bp, db, needs, now, paginate, services, show
 from bot.people import staff as staff_records
 from bot.people.roster import apply_roster, parse_roster
 from storage import tickets as store
@@ -42,7 +42,7 @@ def people() -> Any:
                 q = q.where(or_(Person.name.contains(text), Person.openid == text, Person.phone == text))
             page = paginate(s, q.order_by(Person.role, Person.name))
             load = store.open_load(s, [p.id for p in page.items if p.id])
-    return render("people.html", tab=tab, page=page, load=load, role_label=ROLE_LABEL, args=request.args,
+    return show("people.html", tab=tab, page=page, load=load, role_label=ROLE_LABEL, args=request.args,
                   categories=staff_records.CATEGORIES)
 
 
@@ -53,7 +53,7 @@ def staff_edit(person_id: int) -> Any:
         person = s.get(Person, person_id)
     if person is None or person.role not in staff_records.STAFF_ROLES:
         abort(404)
-    return render("staff_edit.html", p=person, role_label=ROLE_LABEL, categories=staff_records.CATEGORIES)
+    return show("staff_edit.html", p=person, role_label=ROLE_LABEL, categories=staff_records.CATEGORIES)
 
 
 @bp.post("/people/staff")
@@ -92,7 +92,7 @@ def roster_import() -> Any:
         upload.save(path)
         rows, errors = parse_roster(path)
     if errors:
-        return render("roster_errors.html", name=name, errors=errors), 422
+        return show("roster_errors.html", name=name, errors=errors), 422
     with db() as s:
         result = apply_roster(s, rows)
     flash(f"花名册已导入：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}", "ok")

@@ -10,7 +10,7 @@ from flask import Response, request
 from sqlmodel import Session
 
 from bot.console import charts
-from bot.console.web import bp, needs, now, render, services, settings
+from bot.console.web import bp, needs, now, services, settings, show
 from bot.tickets import report
 
 BY_LABEL = {"category": "类别", "staff": "员工", "building": "楼栋", "week": "周"}
@@ -40,6 +40,21 @@ def _period() -> tuple[datetime, datetime, str, str]:
     return first, last + timedelta(days=1), f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}"
 
 
+def week_rows(first: datetime, end: datetime, weekly: list[report.Row]) -> list[tuple[str, report.Row | None]]:
+    """Every ISO week of [first, end) with its report row, so quiet weeks show as gaps, not as
+    missing bars that squeeze the axis."""
+    found = {r.group: r for r in weekly}
+    out: list[tuple[str, report.Row | None]] = []
+    day = first
+    while day < end:
+        year, week, _ = day.isocalendar()
+        key = f"{year}-W{week:02d}"
+        if not out or out[-1][0] != key:
+            out.append((key, found.get(key)))
+        day += timedelta(days=1)
+    return out
+
+
 def _by() -> str:
     by = request.args.get("by", "category")
     return by if by in report.GROUPINGS else "category"
@@ -58,13 +73,13 @@ def reports() -> Any:
     label = BY_LABEL[by]
     volume = charts.bars(f"按{label}：工单量", [r.group for r in groups],
                          {"新建": [r.opened for r in groups], "已完成": [r.done for r in groups]})
-    satisfaction = charts.bars(f"按{label}：满意率（%）与平均接单（分钟）", [r.group for r in groups],
-                               {"满意率 %": [None if r.satisfaction_rate is None else round(r.satisfaction_rate * 100)
-                                            for r in groups],
-                                "接单中位数（分钟）": [r.accept_p50_min for r in groups]})
-    trend = charts.trend([r.group for r in weekly], [r.opened for r in weekly], [r.done for r in weekly],
-                         [r.satisfaction_rate for r in weekly])
-    return render("reports.html", rows=groups, total=total, by=by, by_label=BY_LABEL, first=first_s, last=last_s,
+    satisfaction = charts.bars(f"按{label}：满意率（4-5分，%）", [r.group for r in groups],
+                               {"满意率": [None if r.satisfaction_rate is None else round(r.satisfaction_rate * 100)
+                                          for r in groups]}, counts=False)
+    weeks = week_rows(first, end, weekly)
+    trend = charts.trend([w for w, _ in weeks], [r.opened if r else 0 for _, r in weeks],
+                         [r.done if r else 0 for _, r in weeks], [r.satisfaction_rate if r else None for _, r in weeks])
+    return show("reports.html", rows=groups, total=total, by=by, by_label=BY_LABEL, first=first_s, last=last_s,
                   volume=volume, satisfaction=satisfaction, trend=trend, headers=HEADERS)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.console import charts
-from bot.console.web import bp, needs, now, paginate, people_names, render, services, settings
+from bot.console.web import bp, needs, now, paginate, people_names, services, settings, show
 from bot.tickets import report
 from bot.tickets.flow import aware
 from storage.models import Survey, Ticket
@@ -54,6 +54,6 @@ def surveys() -> Any:
                   for by in ("category", "staff", "building")}
     chart = charts.bars("满意率（4-5分，%）按类别", [r.group for r in groups["category"]],
                         {"满意率": [None if r.satisfaction_rate is None else round(r.satisfaction_rate * 100)
-                                    for r in groups["category"]]})
-    return render("surveys.html", tab=tab, tabs=TABS, page=page, names=names, groups=groups, chart=chart,
+                                    for r in groups["category"]]}, counts=False)
+    return show("surveys.html", tab=tab, tabs=TABS, page=page, names=names, groups=groups, chart=chart,
                   status_label=STATUS_LABEL, t_now=t_now, aware=aware, days=DAYS)

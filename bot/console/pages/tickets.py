@@ -20,9 +20,9 @@ from bot.console.web import (
     now,
     paginate,
     people_names,
-    render,
     services,
     settings,
+    show,
 )
 from bot.notices.compose import parse_local
 from bot.surveys import flow as survey_flow
@@ -88,7 +88,7 @@ def tickets() -> Any:
         staff = staff_list(s)
     t_now = now()
     late = {t.id: overdue(settings(), t, t_now) for t in page.items}
-    return render("tickets.html", page=page, names=names, staff=staff, late=late, args=request.args,
+    return show("tickets.html", page=page, names=names, staff=staff, late=late, args=request.args,
                   categories=(*REPAIR_CATEGORIES, "投诉", "人工"))
 
 
@@ -118,7 +118,7 @@ def ticket_detail(number: str) -> Any:
     open_recovery = any(v.recovery_due_at and not v.recovery_done_at for v in surveys)
     if open_recovery and (person.role in ("supervisor", "manager") or ticket.assignee_id == person.id):
         actions.add("recovered")
-    return render("ticket.html", t=ticket, events=events, surveys=surveys, names=names, staff=staff,
+    return show("ticket.html", t=ticket, events=events, surveys=surveys, names=names, staff=staff,
                   house=ticket_flow.house_label(house) if house else "", actions=actions,
                   late=overdue(settings(), ticket, now()), event_label=EVENT_LABEL)
 
