@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import click
-from sqlmodel import Session
 
 from bot.cli.base import Obj, engine_for, pass_obj
-from storage.migrate import upgrade
 
 
 @click.group()
@@ -19,8 +17,11 @@ def console() -> None:
 @pass_obj
 def console_link(obj: Obj, openid: str) -> None:
     """Print a sign-in URL: it works once, for [console] link_minutes (10 by default)."""
+    from sqlmodel import Session
+
     from bot.console import links
     from storage.clock import utcnow
+    from storage.migrate import upgrade
 
     settings = obj.settings
     if not settings.console.enabled:

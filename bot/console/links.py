@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -27,9 +27,6 @@ class Refused(Exception):
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
-
-def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def may_sign_in(person: Person | None) -> bool:
@@ -68,7 +65,7 @@ def peek(session: Session, token: str, now: datetime) -> tuple[Person | None, st
         return None, "unknown"
     if link.used_at is not None:
         return None, "used"
-    if _aware(link.expires_at) <= now:
+    if link.expires_at <= now:
         return None, "expired"
     person = session.get(Person, link.person_id)
     if not may_sign_in(person):

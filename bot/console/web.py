@@ -28,7 +28,6 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.services import Services
-from bot.tickets.flow import aware
 from bot.tickets.status import kind_label, status_label
 from storage.clock import utcnow
 from storage.models import Person
@@ -147,7 +146,7 @@ bp.add_app_template_global(kind_label, "kind_label")
 def when_filter(dt: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
     if dt is None:
         return "-"
-    return aware(dt).astimezone(settings().community.tz).strftime(fmt)  # type: ignore[union-attr]
+    return dt.astimezone(settings().community.tz).strftime(fmt)
 
 
 def show(template: str, **values: Any) -> str:

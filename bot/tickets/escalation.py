@@ -50,13 +50,12 @@ def overdue(settings: Settings, ticket: Any, now: datetime) -> str:
     or any row with its status, kind, category, urgent and created_at."""
     from datetime import timedelta
 
-    from bot.tickets.flow import aware, category_key
+    from bot.tickets.flow import category_key
 
     if ticket.status not in store.OPEN_STATUSES:
         return ""
     t = settings.tickets
-    created = aware(ticket.created_at)
-    assert created is not None
+    created = ticket.created_at
     if ticket.status == "open":
         accept_in = t.urgent_accept_minutes if ticket.urgent else t.accept_minutes
         if now - created > timedelta(minutes=accept_in):

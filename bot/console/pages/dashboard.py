@@ -14,7 +14,6 @@ from bot.console.pages.reports import week_rows
 from bot.console.web import bp, me, needs, now, people_names, services, settings, show
 from bot.tickets import report
 from bot.tickets.escalation import overdue
-from bot.tickets.flow import aware
 from storage import tickets as store
 from storage.models import Survey, Ticket
 
@@ -44,7 +43,7 @@ def dashboard() -> Any:
         for t in light:
             by_status[t.status] += 1
         late = {t.id: overdue(cfg, t, t_now) for t in light}
-        light.sort(key=lambda t: (not late[t.id], not t.urgent, aware(t.created_at)))
+        light.sort(key=lambda t: (not late[t.id], not t.urgent, t.created_at))
         shown = [t.id for t in light[:SHOWN]]
         full = {t.id: t for t in s.execute(select(Ticket).where(Ticket.id.in_(shown))).scalars()} if shown else {}
         open_tickets = [full[i] for i in shown]
@@ -70,4 +69,4 @@ def dashboard() -> Any:
     return show("dashboard.html", by_status=by_status, open_tickets=open_tickets, late=late,
                   late_count=sum(1 for v in late.values() if v), mine_only=mine_only, total_open=len(light),
                   surveys_today=surveys_today, answered=answered, waiting=waiting, names=names, chart=chart,
-                  t_now=t_now, aware=aware)
+                  t_now=t_now)

@@ -13,7 +13,6 @@ from sqlmodel import Session
 from bot.console import charts
 from bot.console.web import bp, needs, now, paginate, people_names, services, settings, show
 from bot.tickets import report
-from bot.tickets.flow import aware
 from storage.models import Survey, Ticket
 
 TABS = {
@@ -56,4 +55,4 @@ def surveys() -> Any:
                         {"满意率": [None if r.satisfaction_rate is None else round(r.satisfaction_rate * 100)
                                     for r in groups["category"]]}, counts=False)
     return show("surveys.html", tab=tab, tabs=TABS, page=page, names=names, groups=groups, chart=chart,
-                  status_label=STATUS_LABEL, t_now=t_now, aware=aware, days=DAYS)
+                  status_label=STATUS_LABEL, t_now=t_now, days=DAYS)
