@@ -279,8 +279,10 @@ def test_pushes_for_console_moves_go_through_the_outbox(town: Community) -> None
 
 @pytest.mark.parametrize("openid, allowed, refused", [
     ("o-zhang", ["/console/", "/console/tickets", "/console/surveys"],
-     ["/console/notices", "/console/faq", "/console/people", "/console/reports", "/console/reports.csv"]),
-    ("o-zhao", ["/console/faq", "/console/reports", "/console/reports.csv"], ["/console/notices", "/console/people"]),
+     ["/console/notices", "/console/faq", "/console/people", "/console/reports", "/console/reports.csv",
+      "/console/review"]),
+    ("o-zhao", ["/console/faq", "/console/reports", "/console/reports.csv", "/console/review"],
+     ["/console/notices", "/console/people"]),
     ("o-sun", ["/console/notices", "/console/people", "/console/people?tab=residents", "/console/faq",
                "/console/reports?by=week"], []),
 ])
@@ -466,3 +468,13 @@ def test_dashboard_weekly_trend_gives_the_reports_weekly_figures(town: Community
         got = light[week]
         assert (got.opened, got.done, got.avg_score, got.satisfaction_rate) == (
             r.opened, r.done, r.avg_score, r.satisfaction_rate), week
+
+
+def test_review_page_says_when_no_learning_store_is_set_up(town: Community) -> None:
+    from bot.console import review
+
+    if review.installed() is not None:
+        pytest.skip("a learning-loop store is installed; its own tests cover labelling")
+    client = sign_in(town, "o-zhao")
+    assert "待学习还没有启用" in client.get("/console/review").get_data(as_text=True)
+    assert post_form(client, "/console/review/retrain", "/console/review").status_code == 302

@@ -74,6 +74,11 @@ def serve(
     click.echo(
         f"wuye is listening on {url} (config: {settings.source}, database: {settings.database.url})"
     )
+    if settings.console.enabled:
+        click.echo(
+            f"Web console: http://{host}:{server.server_port}/console/ "
+            f"(sign in: wuye console link --as {'demo-manager' if demo else 'OPENID'}, or send 后台 in chat)"
+        )
     if fake is not None:
         click.echo(
             f"Demo: fake WeChat API on {fake.url} (calls: {fake.url}/_fake/calls).\n"

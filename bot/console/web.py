@@ -43,7 +43,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("console.surveys", "回访", "staff"),
     ("console.notices_page", "通知", "manager"),
     ("console.faq", "知识库", "supervisor"),
-    ("console.review", "待学习", "supervisor"),
+    ("console.review_page", "待学习", "supervisor"),
     ("console.people", "住户与员工", "manager"),
     ("console.reports", "报表", "supervisor"),
 )
