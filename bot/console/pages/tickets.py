@@ -4,6 +4,7 @@ the same rules: only the assignee or a supervisor moves a ticket, each move from
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -33,6 +34,8 @@ from bot.tickets.status import Move, allowed, status_label
 from storage import tickets as store
 from storage.models import House, Person, Survey, Ticket
 
+NUMBER = re.compile(r"(?i)(BX|TS|BY|RG)\d{10}")
+PHONE = re.compile(r"1[3-9]\d{9}")
 EVENT_LABEL = {
     "created": "创建", "assigned": "派单", "accepted": "接单", "arrived": "到场", "done": "完成",
     "cancelled": "取消", "transferred": "转派", "nudged": "催单", "escalated": "超时升级", "followed": "同报",
@@ -73,9 +76,15 @@ def _filtered(args: Any) -> Any:
             q = q.where(Ticket.created_at >= day) if op == "ge" else q.where(Ticket.created_at < day + timedelta(days=1))
     text = (args.get("q") or "").strip()
     if text:
-        rooms = select(House.id).where(or_(House.room == text, (House.building + "-" + House.room) == text))
-        q = q.where(or_(Ticket.number == text.upper(), Ticket.contact_phone == text,
-                        Ticket.house_id.in_(rooms), Ticket.place.contains(text)))
+        # A ticket number or a phone number is matched as such (one indexed or narrow test);
+        # anything else is a room or a place.
+        if NUMBER.fullmatch(text):
+            q = q.where(Ticket.number == text.upper())
+        elif PHONE.fullmatch(text):
+            q = q.where(Ticket.contact_phone == text)
+        else:
+            rooms = select(House.id).where(or_(House.room == text, (House.building + "-" + House.room) == text))
+            q = q.where(or_(Ticket.house_id.in_(rooms), Ticket.place.contains(text)))
     return q.order_by(Ticket.created_at.desc(), Ticket.id.desc())
 
 
