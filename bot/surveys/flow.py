@@ -98,7 +98,7 @@ def _gist(description: str) -> str:
 
 
 def _ask_text(session: Session, settings: Settings, ticket: Ticket) -> str:
-    done = ticket_flow.local(settings, ticket.done_at).strftime("%m月%d日%H:%M") if ticket.done_at else "近日"
+    done = ticket_flow.local(settings, ticket.done_at).strftime("%m月%d日%H:%M") if ticket.done_at else label("survey_done_recently")
     what = ticket.category if ticket.kind == "repair" else _gist(ticket.description)
     return render("survey_ask", settings.community, kind=kind_label(ticket.kind), number=ticket.number,
                   what=what, done=done)
@@ -146,7 +146,7 @@ def remind(session: Session, settings: Settings, job: Job, now: datetime) -> Non
     assert ticket is not None
     notify.to_resident(session, settings, person, render("survey_remind", settings.community, number=ticket.number),
                        now, title=render("survey_template_title", settings.community), number=ticket.number,
-                       status="待评价", dedupe_key=f"survey_remind:{survey.id}")
+                       status=label("survey_status_unrated"), dedupe_key=f"survey_remind:{survey.id}")
     survey.status, survey.reminded_at = "reminded", now
 
 

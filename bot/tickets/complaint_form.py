@@ -24,8 +24,8 @@ _BARE = re.compile(r"^\s*(我要|我想|要)?(投诉|反映|举报|投诉一下|
 def _place(turn: Turn) -> tuple[str, str, int | None]:
     slots = turn.intent.slots
     if slots.get("building") and slots.get("room"):
-        unit = f"{slots['unit']}单元" if slots.get("unit") else ""
-        return f"{slots['building']}栋{unit}{slots['room']}", str(slots["building"]), None
+        place = ticket_flow.address_label(str(slots["building"]), str(slots.get("unit") or ""), str(slots["room"]))
+        return place, str(slots["building"]), None
     if turn.person.house_id and (house := turn.session.get(House, turn.person.house_id)):
         return ticket_flow.house_label(house), house.building, house.id
     return "", str(slots.get("building") or ""), None

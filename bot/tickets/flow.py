@@ -53,10 +53,15 @@ def duration_label(delta: timedelta) -> str:
     return label("duration_days_hours", days=hours // 24, hours=hours % 24)
 
 
+def address_label(building: str, unit: str, room: str) -> str:
+    """3栋2单元501, or 3栋501 without a unit."""
+    if unit:
+        return label("house_with_unit", building=building, unit=unit, room=room)
+    return label("house_without_unit", building=building, room=room)
+
+
 def house_label(house: House) -> str:
-    if house.unit:
-        return label("house_with_unit", building=house.building, unit=house.unit, room=house.room)
-    return label("house_without_unit", building=house.building, room=house.room)
+    return address_label(house.building, house.unit, house.room)
 
 
 def person_label(person: Person | None) -> str:

@@ -31,7 +31,7 @@ def handle(turn: Turn) -> str | None:
     if person is not None:
         ticket.assignee_id = person.id
     who = ticket_flow.person_label(person) if person else label("person_colleague")
-    resident = turn.person.name or "一位住户"
+    resident = turn.person.name or label("resident_anonymous")
     text = turn.say("praise_forward", resident=resident, who=who, text=turn.text, number=ticket.number)
     targets = routing.supervisors(turn.session) if person is None or person.role != "supervisor" else routing.managers(turn.session)
     for target in targets:

@@ -141,11 +141,10 @@ def _resolve_home(turn: Turn, state: dict[str, Any]) -> None:
 
 def _place(state: dict[str, Any]) -> str:
     if state.get("area") == "common":
-        building = f"{state['building']}栋" if state.get("building") else "小区"
-        return building + (state.get("place_key") or "公共区域")
+        building = label("building", building=state["building"]) if state.get("building") else label("place_community")
+        return building + (state.get("place_key") or label("place_common_area"))
     if state.get("room"):
-        unit = f"{state['unit']}单元" if state.get("unit") else ""
-        return f"{state['building'] or '?'}栋{unit}{state['room']}"
+        return ticket_flow.address_label(state["building"] or "?", state.get("unit") or "", state["room"])
     return ""
 
 
@@ -230,7 +229,7 @@ def _advance(turn: Turn, state: dict[str, Any]) -> str:
                             status=status_label(dup.status))
     state["asking"] = "confirm"
     _save(turn, state)
-    photos = f"\n照片：{len(state['photos'])}张" if state.get("photos") else ""
+    photos = label("repair_confirm_photos", count=len(state["photos"])) if state.get("photos") else ""
     return turn.say("repair_confirm", description=state["description"], place=_place(state), phone=state["phone"],
                     time=state.get("preferred_time") or label("time_asap"), photos=photos)
 
@@ -362,5 +361,5 @@ def urgent_place(turn: Turn) -> str:
     store.add_event(turn.session, ticket, "place_added", turn.person, turn.now, place)
     if ticket.assignee_id:
         ticket_flow.push_card(turn.session, turn.services.settings, ticket,
-                              turn.session.get(Person, ticket.assignee_id), prefix="【位置补充】")
+                              turn.session.get(Person, ticket.assignee_id), prefix=label("staff_card_place_added"))
     return turn.say("urgent_place_added", number=ticket.number, place=place)

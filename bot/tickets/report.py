@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.tickets.flow import local
+from replies import label
 from storage.models import Person, Survey, Ticket, TicketEvent
 
 GROUPINGS = ("category", "staff", "building", "week")
@@ -60,9 +61,9 @@ def _key(settings: Settings, t: Ticket, by: str, names: dict[int, str]) -> str:
     if by == "category":
         return t.category
     if by == "staff":
-        return names.get(t.assignee_id or 0, "未分配")
+        return names.get(t.assignee_id or 0, label("report_unassigned"))
     if by == "building":
-        return f"{t.building}栋" if t.building else "未知"
+        return label("building", building=t.building) if t.building else label("report_unknown_building")
     year, week, _ = local(settings, t.created_at).isocalendar()
     return f"{year}-W{week:02d}"
 

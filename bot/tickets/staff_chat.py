@@ -76,7 +76,7 @@ def find_ticket(
     if len(mine) == 1:
         return mine[0]
     example = mine[0].number if mine else "BX2611220001"
-    numbers = "、".join(t.number for t in mine) or "无"
+    numbers = "、".join(t.number for t in mine) or label("staff_which_none")
     return render("staff_which", settings.community, verb=verb_label(cmd.action), example=example, numbers=numbers)
 
 
