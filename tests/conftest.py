@@ -4,6 +4,7 @@ and a WeChat "server" that signs and encrypts requests with wechatpy's crypto.""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -13,13 +14,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
 
+import storage.models  # noqa: F401  (every table, for the truncate list)
 from bot.config import Settings, load_settings
 from bot.dialogue.nlu import NluService
 from bot.domains import install_all
 from bot.services import Services
 from storage.db import make_engine
-from storage.migrate import upgrade
+from storage.migrate import current_revision, head_revision, upgrade
 from tests.community import Community, install_clock, start_clock
 from wuye_dev import wire
 from wuye_dev.fake_wechat import FakeWeChat
@@ -82,23 +85,51 @@ with engine.connect() as conn:
 """
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to head; each test starts from a copy, so the migrations run once."""
+    path = tmp_path_factory.mktemp("template") / "wuye.db"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade(eng)
+    with eng.connect() as conn:  # everything into the main file: the copy takes only that
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path
+
+
+def _clean_postgres(url: str) -> None:
+    """Empty every table of a database at head (ids from 1 again); rebuild a schema left elsewhere
+    (e.g. by a migration test that failed half way)."""
+    eng = make_engine(url)
+    try:
+        if current_revision(eng) == head_revision(eng):
+            tables = [t.name for t in SQLModel.metadata.sorted_tables]
+            with eng.begin() as conn:
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            return
+        with eng.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade(eng)
+    finally:
+        eng.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each storage test runs on a fresh SQLite file and, when it answers, on PostgreSQL."""
+    """Each storage test runs on a fresh, migrated SQLite file and, when it answers, on an emptied
+    PostgreSQL database at head."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'wuye.db'}"
+        path = tmp_path / "wuye.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        return f"sqlite:///{path}"
     url = request.getfixturevalue("pg_server_url")
-    eng = create_engine(url)
-    with eng.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    eng.dispose()
+    _clean_postgres(url)
     return url
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     eng = make_engine(db_url)
-    upgrade(eng)
     yield eng
     eng.dispose()
 
