@@ -41,6 +41,7 @@ class Report:
     survey_comment_exact: float = 0.0
     n_slots: int = 0
     slot_exact: dict[str, float] = field(default_factory=dict)
+    polarity_swaps: list[str] = field(default_factory=list)  # complaint read as praise or back
     ms_per_message: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -73,6 +74,8 @@ def _score_intents(u: Understander, rows: Sequence[dict[str, Any]], report: Repo
         correct += got.name == gold
         if gold != got.name:
             report.errors.append(f"{gold} -> {got.name}: {row['text']}")
+            if {gold, got.name} == {"complaint", "praise"}:
+                report.polarity_swaps.append(f"{gold} -> {got.name}: {row['text']}")
         if gold == "faq":
             faq_n += 1
             to_fallback += got.name in FALLBACK_INTENTS
@@ -166,6 +169,10 @@ def evaluate(
     return report
 
 
+def _support(r: Report, label: str) -> int:
+    return int(r.per_label.get(label, {}).get("support", 0))
+
+
 def format_report(r: Report, show_errors: int = 20) -> str:
     lines = [
         f"intents: {r.n_intents} messages, {r.ms_per_message:.1f} ms/message",
@@ -174,6 +181,9 @@ def format_report(r: Report, show_errors: int = 20) -> str:
         f"  real questions sent to fallback {r.faq_to_fallback:.3f}",
         f"  out-of-scope answered as something else {r.out_of_scope_answered:.3f}"
         f" (over {r.n_out_of_scope})",
+        f"  complaint <-> praise swaps {len(r.polarity_swaps)}"
+        f" (over {_support(r, 'complaint') + _support(r, 'praise')} complaints and praises)",
+        *(f"    {s}" for s in r.polarity_swaps),
         "",
         "  per intent        prec   rec    F1   n",
     ]
@@ -181,6 +191,13 @@ def format_report(r: Report, show_errors: int = 20) -> str:
         lines.append(
             f"  {label:<15} {m['precision']:.3f} {m['recall']:.3f} {m['f1']:.3f} {int(m['support']):>3}"
         )
+    confusions = sorted(
+        ((n, gold, got) for gold, row in r.confusion.items() for got, n in row.items() if gold != got),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    if confusions:
+        lines += ["", "  most frequent confusions (gold -> read as)"]
+        lines += [f"  {n:>4}  {gold} -> {got}" for n, gold, got in confusions[:12]]
     present = [k for k, v in r.per_label.items() if v["support"] or any(c[k] for c in r.confusion.values())]
     if present:
         short = {k: k[:6] for k in present}

@@ -38,6 +38,7 @@ from intents.model import Context, Intent
 from intents.ngram import NgramModel
 from intents.normalize import bound, cjk_count, normalize
 from intents.nudge import is_nudge
+from intents.pinyin_input import PinyinReader, looks_latin, shipped_reader
 from intents.semantic import Encoder, semantic_enabled
 from intents.slots import extract_slots, repair_category
 from intents.thresholds import (
@@ -49,6 +50,7 @@ from intents.thresholds import (
     REPORT_CONFIDENCE,
     UNKNOWN_BELOW,
 )
+from intents.word_lists import fold_synonyms, verdict_words
 
 # "退不退", "修不修": the A-not-A question form.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
@@ -77,6 +79,7 @@ class Understander:
         # True: the shipped block; None/False: none (training builds its own)
         self.ngram: NgramModel | None = load_ngram() if ngram is True else (ngram or None)
         self.fixer = HomophoneFixer()
+        self._pinyin: PinyinReader | None = None
         self.encoder: Encoder | None = (
             Encoder() if (semantic_enabled() if semantic is None else semantic) else None
         )
@@ -89,7 +92,18 @@ class Understander:
             )
 
     def prepare(self, text: str) -> str:
-        return self.fixer.fix(normalize(text))
+        """Canonical text: normalised, whole-pinyin messages in characters, IME typos fixed,
+        everyday synonyms folded to the FAQ's words (intents/data/lexicon.toml)."""
+        if looks_latin(text):
+            text = self.pinyin_reader().to_hanzi(text) or text
+        return fold_synonyms(self.fixer.fix(normalize(text)))
+
+    def pinyin_reader(self) -> PinyinReader:
+        """Built on the first pinyin message (or at warm-up): the shared vocabulary plus this FAQ's."""
+        if self._pinyin is None:
+            phrasings = [p for e in self.faq for p in (e.question, *e.alternates)]
+            self._pinyin = PinyinReader(phrasings, base=shipped_reader())
+        return self._pinyin
 
     def warm_up(self) -> None:
         """Load the model and embed the FAQ now (at worker start) instead of on first use."""
@@ -97,6 +111,7 @@ class Understander:
             self.faq_index.ensure_vectors()
             self.example_index.ensure_vectors()
             self.encoder.query("你好")
+        self.pinyin_reader()
 
     # ---- public ----------------------------------------------------------------
     def understand(self, text: str, context: Context | None = None) -> Intent:
@@ -175,6 +190,19 @@ class Understander:
         """Question-shaped, with the semantic tier's evidence, and not a nudge."""
         return ev.semantic_used and (ev.question or ev.policy) and not is_nudge(ev.text)
 
+    @staticmethod
+    def _polarity(ev: Evidence, p: dict[str, float], name: str, confidence: float) -> tuple[str, float]:
+        """Praise and complaint swapped is the worst misreading: words with a clear verdict
+        (intents/data/lexicon.toml) overrule the model when they all point the other way.
+        Praise becomes a complaint on any complaint word and no praise word; a complaint
+        becomes praise only when nothing else in it complains or reports a fault."""
+        bad, good = verdict_words(ev.text)
+        if name == "praise" and bad and not good:
+            return "complaint", max(p.get("complaint", 0.0), confidence)
+        if name == "complaint" and good and not bad and not ({"complaint", "repair"} & ev.cues.keys()):
+            return "praise", max(p.get("praise", 0.0), confidence)
+        return name, confidence
+
     def _lexical_proba(self, ev: Evidence) -> tuple[str, float]:
         p = with_question_prior(self.models["lexical"].proba(lexical_vector(ev)))
         best = max(p, key=p.__getitem__)
@@ -198,6 +226,8 @@ class Understander:
             # "电梯困人了" / "楼道灯坏了" state a fault; an FAQ entry phrased the same way
             # ("电梯困人怎么办") must not swallow the report.
             name, confidence = "repair", max(p.get("repair", 0.0), REPORT_CONFIDENCE)
+        if name in ("praise", "complaint"):
+            name, confidence = self._polarity(ev, p, name, confidence)
         # a question read as faq but with little probability keeps its FAQ reading when
         # it asks (the FAQ_CANDIDATES check on the match below still sends it to unknown)
         if confidence < UNKNOWN_BELOW and name != "unknown" and not (name == "faq" and self._asks(ev)):

@@ -57,7 +57,7 @@ def test_nlu_command_json_lines_and_bad_lines() -> None:
     assert len(lines) == 3
     assert lines[0]["intent"] == "repair"
     assert lines[0]["slots"] == {"building": "3", "unit": "2", "room": "501", "phone": "13800001111"}
-    assert set(lines[0]) == {"intent", "confidence", "faq_id", "slots", "rating", "has_comment"}
+    assert set(lines[0]) == {"intent", "confidence", "faq_id", "candidates", "slots", "rating", "has_comment"}
     assert "line 2" in lines[1]["error"]
     assert lines[2]["intent"] == "faq" and lines[2]["faq_id"] == "fee-pay"
 

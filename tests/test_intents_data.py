@@ -8,7 +8,7 @@ from pathlib import Path
 import intents.data
 from intents.training_data import training_lines
 
-SHIPPED = {"__init__.py", "default_faq.toml", "faq_rank.json", "intent_examples.toml",
+SHIPPED = {"__init__.py", "default_faq.toml", "faq_rank.json", "intent_examples.toml", "lexicon.toml",
            "intent_model.json", "training.jsonl"}
 REPO = Path(__file__).resolve().parents[1]
 

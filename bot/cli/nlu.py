@@ -39,6 +39,8 @@ def intent_to_json(intent: Intent) -> dict[str, Any]:
         "confidence": intent.confidence,
         # the best match, also when the bot would offer a numbered choice instead
         "faq_id": intent.faq_id or (intent.candidates[0] if intent.name == "faq" and intent.candidates else None),
+        # the top three FAQ ids, best first (also when the reading is not faq: empty then)
+        "candidates": list(intent.candidates[:3]),
         "slots": {k: intent.slots.get(k) for k in OUTPUT_SLOTS},
         "rating": intent.rating,
         "has_comment": intent.has_comment,
