@@ -1,7 +1,7 @@
 """Fit the intent classifier's weights: `python -m intents.train --data ../shared/nlu`.
 
-Training data: the dev set's labelled messages plus one shipped file,
-intents/data/training.jsonl, whose `use` field says what each line teaches:
+Training data: one shipped file, intents/data/training.jsonl (the dev set's labelled
+messages included, set "dev"), whose `use` field says what each line teaches:
 "message" lines are labelled resident messages (counted by the cross-validation),
 "faq_paraphrase" lines are FAQ questions worded unlike the FAQ's own phrasings, and
 "wording" lines teach only the n-gram block (intents/ngram.py): they ask about topics
@@ -55,22 +55,9 @@ class Row:
     source: str  # "messages:<set>" (counted by the cross-validation), "tune", "examples", "ngram:<set>"
 
 
-def _read_jsonl(path: Path) -> list[tuple[str, str]]:
-    rows = []
-    for line in path.read_text("utf-8").splitlines():
-        if line.strip():
-            d = json.loads(line)
-            rows.append((d["text"], d["intent"]))
-    return rows
-
-
-
-
-def build_rows(u: Understander, data_dir: Path) -> list[Row]:
+def build_rows(u: Understander) -> list[Row]:
     """Every training message with its evidence (the n-gram columns still empty)."""
     sources: list[tuple[str, str, str, str | None]] = []
-    for text, label in _read_jsonl(data_dir / "dev_intents.jsonl"):
-        sources.append((text, label, "messages:dev_intents.jsonl", None))
     for d in training_lines("message"):
         sources.append((d["text"], d["intent"], f"messages:{d['set']}", None))
     for d in training_lines("faq_paraphrase"):
@@ -157,7 +144,7 @@ def cross_validate(rows: list[Row], seed: int = 7) -> dict[str, float]:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def main(data_dir: Path, out: Path | None) -> None:
     u = Understander(load_faq_toml(data_dir / "faq.toml"), semantic=True, models={}, ngram=None)
-    rows = build_rows(u, data_dir)
+    rows = build_rows(u)
     cv = cross_validate(rows)
     click.echo(
         f"{FOLDS}-fold CV intent accuracy on dev messages: lexical {cv['lexical']:.3f}, "

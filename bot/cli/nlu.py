@@ -71,16 +71,117 @@ def run_nlu(u: Understander, lines: TextIO, out: TextIO, survey: bool) -> int:
     return bad
 
 
-@click.command("nlu")
+@click.group("nlu", invoke_without_command=True)
 @click.option("--faq", "faq_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="FAQ file (TOML) to answer from instead of the default one.")
 @click.option("--survey", is_flag=True, help="Read each text as an answer to a satisfaction survey.")
-def nlu_command(faq_path: Path | None, survey: bool) -> None:
-    """Read JSON lines {"text": ...} on stdin, write one JSON line per input."""
+@click.pass_context
+def nlu_command(ctx: click.Context, faq_path: Path | None, survey: bool) -> None:
+    """Read JSON lines {"text": ...} on stdin, write one JSON line per input.
+
+    Subcommands work on what residents sent: review, label, retrain.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from intents.understander import Understander
 
     u = Understander(_load_faq(faq_path))
     run_nlu(u, sys.stdin, sys.stdout, survey)
+
+
+def _session_for_cli() -> Any:
+    from sqlmodel import Session
+
+    from bot.cli.base import Obj, engine_for
+    from storage.migrate import upgrade
+
+    obj = click.get_current_context().find_object(Obj)
+    if obj is None:
+        raise click.ClickException("no configuration: run this as `wuye nlu ...`")
+    engine = engine_for(obj.settings)
+    upgrade(engine)
+    return Session(engine)
+
+
+@nlu_command.command("review")
+@click.option("--limit", type=int, default=30, show_default=True, help="How many groups to list.")
+def nlu_review_command(limit: int) -> None:
+    """List messages the bot was unsure about, grouped, most frequent first."""
+    from storage import nlu_review
+
+    with _session_for_cli() as session:
+        groups = nlu_review.open_groups(session, limit)
+    if not groups:
+        click.echo("nothing to review")
+        return
+    click.echo(f"{'item':>6}  {'n':>3}  {'why':<16} {'read as':<22} text")
+    for g in groups:
+        why = ",".join(r for r, _ in g.reasons.most_common(2))
+        read = g.reading.get("intent", "")
+        best = g.reading.get("faq_id") or ",".join(g.reading.get("candidates", [])[:2])
+        read_as = f"{read} {best}".strip()[:22]
+        click.echo(f"{g.first_id:>6}  {g.count:>3}  {why:<16} {read_as:<22} {g.text[:60]}")
+    click.echo("label one: wuye nlu label ITEM --intent NAME | --faq ID | --new-faq QUESTION ANSWER")
+
+
+@nlu_command.command("label")
+@click.argument("item", type=int)
+@click.option("--intent", "intent_name", default=None,
+              help="What the message means: repair, complaint, praise, faq, ticket_status, cancel_ticket,"
+                   " notice_query, human, bind, chitchat or unknown.")
+@click.option("--faq", "faq_id", default=None, help="The FAQ entry it asks about (implies --intent faq).")
+@click.option("--new-faq", "new_faq", nargs=2, default=None, metavar="QUESTION ANSWER",
+              help="Add an FAQ entry and file the message under it.")
+def nlu_label_command(item: int, intent_name: str | None, faq_id: str | None,
+                      new_faq: tuple[str, str] | None) -> None:
+    """Label review item ITEM (and the rest of its group)."""
+    from intents.model import INTENT_NAMES
+    from storage import nlu_review
+
+    if intent_name is not None and intent_name not in INTENT_NAMES:
+        raise click.ClickException(f"--intent {intent_name!r} is not one of: {', '.join(INTENT_NAMES)}")
+    if not (intent_name or faq_id or new_faq):
+        raise click.ClickException("say what it means: --intent NAME, --faq ID or --new-faq QUESTION ANSWER")
+    if intent_name == "faq" and not (faq_id or new_faq):
+        raise click.ClickException("--intent faq needs --faq ID (an existing entry) or --new-faq QUESTION ANSWER")
+    with _session_for_cli() as session:
+        try:
+            labels = nlu_review.label_item(session, item, intent_name or "faq", faq_id, new_faq)
+        except nlu_review.LabelError as exc:
+            raise click.ClickException(str(exc)) from None
+        n, target = len(labels), labels[0].faq_id or labels[0].intent
+        session.commit()
+    click.echo(f"labelled {n} message(s) as {target}; `wuye nlu retrain` learns from them")
+
+
+@nlu_command.command("retrain")
+def nlu_retrain_command() -> None:
+    """Rebuild the model from the shipped data plus the company's labels; the running
+    service picks it up within a minute, no restart."""
+    import time
+
+    from intents.company import before_after, fit_company_model, split
+    from intents.faq import FaqEntry
+    from storage import faq as faq_store
+    from storage import nlu_review
+
+    started = time.perf_counter()
+    with _session_for_cli() as session:
+        labels = nlu_review.company_labels(session)
+        entries = faq_store.load_entries(session)
+        if labels:
+            held = {lb.text for lb in split(labels)[1]}
+            without = [FaqEntry(e.id, e.category, e.question, e.answer,
+                                tuple(a for a in e.alternates if a not in held)) for e in entries]
+            before, after, n_train, n_held = before_after(without, labels)
+            click.echo(f"held-out company labels ({n_held}; learnt from {n_train}):")
+            click.echo(f"  before  {before.line()}")
+            click.echo(f"  after   {after.line()}")
+        model = fit_company_model(labels)
+        model_id = nlu_review.save_model(session, model, note=f"{len(labels)} company labels")
+        session.commit()
+    click.echo(f"model {model_id} saved ({len(labels)} company labels, {time.perf_counter() - started:.1f} s);"
+               " the service reloads it within a minute")
 
 
 def find_data_dir(explicit: Path | None) -> Path:
@@ -103,6 +204,9 @@ def find_data_dir(explicit: Path | None) -> Path:
 @click.option("--survey", "survey_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--errors", "show_errors", type=int, default=20, show_default=True,
               help="How many misread messages to list.")
+@click.option("--company", is_flag=True,
+              help="Also score a held-out part of the company's labels (in the configured database)"
+                   " before and after learning from the rest.")
 def eval_command(
     data_dir: Path | None,
     faq_path: Path | None,
@@ -110,9 +214,13 @@ def eval_command(
     slots_path: Path | None,
     survey_path: Path | None,
     show_errors: int,
+    company: bool,
 ) -> None:
     """Measure understanding on labelled messages and print the report."""
     from intents.evaluate import evaluate, format_report
+
+    if company:
+        _company_before_after()
 
     base = find_data_dir(data_dir)
     files = {
@@ -131,3 +239,24 @@ def eval_command(
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(format_report(report, show_errors=show_errors))
+
+
+def _company_before_after() -> None:
+    from intents.company import before_after, split
+    from intents.faq import FaqEntry
+    from storage import faq as faq_store
+    from storage import nlu_review
+
+    with _session_for_cli() as session:
+        labels = nlu_review.company_labels(session)
+        entries = faq_store.load_entries(session)
+    if not labels:
+        click.echo("company labels: none yet (`wuye nlu review`, `wuye nlu label`)\n")
+        return
+    held = {lb.text for lb in split(labels)[1]}
+    without = [FaqEntry(e.id, e.category, e.question, e.answer, tuple(a for a in e.alternates if a not in held))
+               for e in entries]
+    before, after, n_train, n_held = before_after(without, labels)
+    click.echo(f"company labels: {n_held} held out, learnt from {n_train}")
+    click.echo(f"  before  {before.line()}")
+    click.echo(f"  after   {after.line()}\n")

@@ -1,7 +1,9 @@
 """The process-wide understander, built from the FAQ in the database and rebuilt when it changes.
 
 Building the index takes a fraction of a second, so it happens at start-up and, after an FAQ
-import, in a background thread; requests keep using the previous index until the new one is ready.
+import, a label or a `wuye nlu retrain`, in a background thread; requests keep using the
+previous index until the new one is ready. The newest retrained model (storage/nlu_review.py)
+is read with the FAQ: a running service picks it up within RECHECK_SECONDS, no restart.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from bot.config import Settings
 from intents.faq import FaqEntry, default_faq
 from intents.model import Context, Intent
 from storage import faq as faq_store
+from storage import nlu_review
 
 if TYPE_CHECKING:
     from intents import Understander
+    from intents.company import CompanyModel
 
 log = logging.getLogger("wuye.nlu")
 RECHECK_SECONDS = 30.0
@@ -46,6 +50,7 @@ class NluService:
         self._revision: Any = None
         self._checked_at = time.monotonic()
         self._rebuilding = False
+        self._model: CompanyModel | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> NluService:
@@ -65,7 +70,9 @@ class NluService:
                 except IntegrityError:  # another process seeded it at the same moment
                     session.rollback()
             service = cls(faq_store.load_entries(session), engine)
-            service._revision = faq_store.revision(session)
+            service._revision = _revision(session)
+            latest = nlu_review.latest_model(session)
+            service._model = latest[1] if latest else None
         return service
 
     @property
@@ -79,9 +86,9 @@ class NluService:
         if self._understander is None:
             with self._lock:
                 if self._understander is None:
-                    from intents import Understander
+                    from intents.company import understander_for
 
-                    self._understander = Understander(self._entries)
+                    self._understander = understander_for(self._entries, self._model)
         return self._understander
 
     def warm(self) -> None:
@@ -100,23 +107,40 @@ class NluService:
             return
         self._checked_at = time.monotonic()
         with Session(self._engine) as session:
-            rev = faq_store.revision(session)
+            rev = _revision(session)
         if rev != self._revision and not self._rebuilding:
             self._rebuilding = True
             threading.Thread(target=self._rebuild, args=(rev,), daemon=True).start()
 
+    def reload_now(self) -> None:
+        """Rebuild from the database at once, in this thread (tests, the CLI after a retrain)."""
+        assert self._engine is not None
+        with Session(self._engine) as session:
+            rev = _revision(session)
+        self._rebuilding = True
+        self._rebuild(rev)
+
     def _rebuild(self, rev: Any) -> None:
         try:
-            from intents import Understander
+            from intents.company import understander_for
 
             with Session(self._engine) as session:
                 entries = faq_store.load_entries(session)
-            understander = Understander(entries)
+                latest = nlu_review.latest_model(session)
+            model = latest[1] if latest else None
+            understander = understander_for(entries, model)
             with self._lock:
                 self._entries, self._index = entries, {e.id: e for e in entries}
-                self._understander, self._revision = understander, rev
-            log.info("FAQ changed: index rebuilt with %d entries", len(entries))
+                self._understander, self._revision, self._model = understander, rev, model
+            log.info("FAQ or model changed: index rebuilt with %d entries, %d company labels",
+                     len(entries), model.n_labels if model else 0)
         except Exception:
             log.exception("FAQ index rebuild failed; keeping the previous one")
         finally:
             self._rebuilding = False
+        self._model: CompanyModel | None = None
+
+
+def _revision(session: Session) -> tuple[Any, int]:
+    """Changes when the FAQ changes or a model is retrained."""
+    return faq_store.revision(session), nlu_review.model_revision(session)

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from wechatpy.messages import BaseMessage
 
 from bot.console import chat as console_chat
-from bot.dialogue import chitchat, fallback, faq, human
+from bot.dialogue import chitchat, fallback, faq, human, review
 from bot.dialogue.turn import Handler, Turn
 from bot.notices import form_chat as notice_form
 from bot.notices import outage
@@ -309,7 +309,9 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
     if raw_type(msg) == "event":
         return handle_event(session, services, msg, raw_event(msg), now)
     turn = read(session, services, msg, now)
-    return route(turn)[1]
+    name, reply = route(turn)
+    review.observe(turn, name)  # messages the bot was unsure about, kept for labelling
+    return reply
 
 
 def read(session: Session, services: Services, msg: BaseMessage, now: datetime) -> Turn:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from storage.models.console import ConsoleLink
 from storage.models.dialogue import Conversation, FaqItem
+from storage.models.nlu import NluLabel, NluLastReading, NluModel, NluReviewItem
 from storage.models.notices import Notice, NoticeBatch, NoticeDelivery
 from storage.models.outbound import Job, Outbox
 from storage.models.people import ROLES, BindState, House, Person, RosterEntry
@@ -28,6 +29,10 @@ __all__ = [
     "House",
     "InboundMessage",
     "Job",
+    "NluLabel",
+    "NluLastReading",
+    "NluModel",
+    "NluReviewItem",
     "Notice",
     "NoticeBatch",
     "NoticeDelivery",
