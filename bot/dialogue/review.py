@@ -7,7 +7,9 @@ becomes a review item when:
 - an FAQ answer was followed within REVIEW_WINDOW by a request for a person, "不是这个" or
   a rephrasing of the same question (the item is the question that was answered);
 - a half-filled form was dropped ("算了" inside a repair or complaint form).
-Recording runs in a savepoint: whatever goes wrong here never costs the resident the answer.
+Recording shares the turn's transaction (a SAVEPOINT under pysqlite would end it early) and
+only adds rows, read and written by openid; an error is logged, never raised, so at worst
+the turn's commit fails and the inbox lets WeChat's retry run it again.
 """
 
 from __future__ import annotations
@@ -42,8 +44,7 @@ def observe(turn: Turn, route: str) -> None:
     if not turn.has_words or turn.command is not None or not turn.text.strip():
         return
     try:
-        with turn.session.begin_nested():
-            _observe(turn, route)
+        _observe(turn, route)
     except Exception:  # the review is a by-product; never lose the reply over it
         log.exception("review: could not record the turn of %s", turn.openid)
 
