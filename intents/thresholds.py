@@ -24,6 +24,11 @@ MAX_EMBED_CHARS = 96
 # so 4,096 cost ~6 MB.
 EMBED_CACHE_SIZE = 4096
 
+# FAQ entries whose phrasings join the pinyin reader's vocabulary (the shipped training
+# lines are always in it): reading the pinyin of every phrasing costs ~1-3 s per 1,000 on
+# this machine, and a 5,000-entry FAQ took 50 s; a typical FAQ (60-80 entries) is read whole.
+MAX_PINYIN_FAQ_ENTRIES = 200
+
 # ---- the decision (intents/understander.py) -----------------------------------------
 # FAQ match strength at which the bot answers directly instead of offering a numbered
 # list: on dev + our paraphrases 94% of right matches clear it and 1 of 2 wrong ones.

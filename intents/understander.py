@@ -46,6 +46,7 @@ from intents.thresholds import (
     FAQ_CANDIDATES,
     FAQ_DIRECT_ANSWER,
     FAQ_RESCUE_RATIO,
+    MAX_PINYIN_FAQ_ENTRIES,
     QUESTION_PRIOR,
     REPORT_CONFIDENCE,
     UNKNOWN_BELOW,
@@ -101,7 +102,8 @@ class Understander:
     def pinyin_reader(self) -> PinyinReader:
         """Built on the first pinyin message (or at warm-up): the shared vocabulary plus this FAQ's."""
         if self._pinyin is None:
-            phrasings = [p for e in self.faq for p in (e.question, *e.alternates)]
+            head = self.faq[:MAX_PINYIN_FAQ_ENTRIES]
+            phrasings = [p for e in head for p in (e.question, *e.alternates)]
             self._pinyin = PinyinReader(phrasings, base=shipped_reader())
         return self._pinyin
 
