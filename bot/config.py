@@ -43,6 +43,20 @@ class ServerConfig(_Section):
     max_clock_skew_seconds: int = 300
     # Run the outbox worker inside `wuye serve` (off when separate `wuye worker`s run).
     embedded_worker: bool = True
+    # Request-handling threads of `wuye serve` (waitress).
+    threads: int = 8
+    # A message's claim lasts this long: if the process handling it dies, WeChat's retry takes
+    # it over once the claim has run out. Keep it under WeChat's 5 s retry interval.
+    claim_lease_seconds: float = 4.0
+    # A retry arriving while the first delivery still runs waits this long for its reply.
+    retry_wait_seconds: float = 4.5
+    # Handling that takes longer than this sends its reply as a customer-service message
+    # (WeChat stops listening for the passive reply after 5 s).
+    reply_budget_seconds: float = 4.0
+    # On SIGTERM, requests in flight and the worker's claimed rows get this long to finish.
+    drain_seconds: float = 10.0
+    # Inbound messages are kept this many days (retries need minutes), then pruned.
+    inbound_keep_days: int = 30
 
 
 class WeChatConfig(_Section):
@@ -228,6 +242,25 @@ class NoticeConfig(_Section):
         return v
 
 
+class LimitsConfig(_Section):
+    # Per person (openid): at most this many messages a minute are handled; beyond that they get
+    # a friendly "slow down" reply and no work is done for them.
+    messages_per_minute: int = 20
+    # At most this many new tickets per resident per hour (emergencies included: a flood of
+    # urgent reports from one person is not a flood of emergencies).
+    tickets_per_hour: int = 5
+    # The same resident reporting the same fault again within this many minutes gets the ticket
+    # already open for it, not a new one.
+    same_fault_minutes: int = 30
+
+    @field_validator("messages_per_minute", "tickets_per_hour", "same_fault_minutes")
+    @classmethod
+    def _positive(cls, v: int) -> int:
+        if v < 1:
+            raise ValueError("must be 1 or more")
+        return v
+
+
 class NluConfig(_Section):
     # Empty: the FAQ shipped with wuye; otherwise a file imported at first start.
     faq_file: str = ""
@@ -298,6 +331,7 @@ class Settings(BaseSettings):
     tickets: TicketsConfig = TicketsConfig()
     push: PushConfig = PushConfig()
     notice: NoticeConfig = NoticeConfig()
+    limits: LimitsConfig = LimitsConfig()
     nlu: NluConfig = NluConfig()
     console: ConsoleConfig = ConsoleConfig()
     source: str = "embedded defaults"

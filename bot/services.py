@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from wechatpy.crypto import WeChatCrypto
@@ -19,6 +20,8 @@ class Services:
     engine: Engine
     nlu: NluService
     crypto: WeChatCrypto | None = field(default=None)
+    # Shared state for several processes (seen nonces, rate limits); None: database / memory.
+    redis: Any | None = field(default=None)
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine | None = None, nlu: NluService | None = None) -> Services:
@@ -38,4 +41,13 @@ class Services:
             engine=engine,
             nlu=nlu or NluService.from_database(engine, settings),
             crypto=crypto,
+            redis=_redis(settings),
         )
+
+
+def _redis(settings: Settings) -> Any | None:
+    if not settings.redis.url:
+        return None
+    import redis
+
+    return redis.Redis.from_url(settings.redis.url, socket_timeout=1.0, socket_connect_timeout=1.0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import random
+import secrets
 import string
 import time
 from dataclasses import dataclass, field
@@ -59,7 +59,8 @@ def event(openid: str, name: str, **kw: Any) -> dict[str, Any]:
 
 
 def _nonce() -> str:
-    return "".join(random.choices(string.ascii_letters + string.digits, k=10))
+    # Not `random`: test frameworks reseed it, and WeChat's nonces do not repeat.
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(10))
 
 
 @dataclass

@@ -34,6 +34,9 @@ def main(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     )
     for noisy in ("apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    from bot.redact import install_log_filter
+
+    install_log_filter()
     ctx.obj = Obj(config_path)
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.base import DEFAULT_FAKE_PORT, Obj, engine_for, pass_obj
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 @click.command()
@@ -26,20 +30,20 @@ from bot.cli.base import DEFAULT_FAKE_PORT, Obj, engine_for, pass_obj
 def serve(
     obj: Obj, host: str | None, port: int | None, demo: bool, fake_port: int, no_worker: bool
 ) -> None:
-    """Run the webhook (and, by default, the worker) in one process."""
+    """Run the webhook (and, by default, the worker) in one process (waitress; see README)."""
     from sqlmodel import Session
-    from werkzeug.serving import make_server
 
     from bot.app import create_app
     from bot.outbound.worker import Worker
     from bot.safe_start import refusals, warnings
     from bot.services import Services
+    from bot.serving import Server
     from storage.migrate import upgrade
     from wuye_dev.demo import seed_demo
 
     settings = obj.settings
     host = host or settings.server.host
-    port = port or settings.server.port
+    port = settings.server.port if port is None else port
     refused = refusals(settings, host)
     if refused:
         raise click.ClickException(
@@ -66,17 +70,28 @@ def serve(
     if demo:
         with Session(engine) as session:
             seed_demo(session)
+    worker = None
     if settings.server.embedded_worker and not no_worker:
-        Worker(settings, engine).start_background()
+        worker = Worker(settings, engine)
+        worker.start_background()
     app = create_app(services=services)
-    server = make_server(host, port, app, threaded=True)
-    url = f"http://{host}:{server.server_port}/wechat"
+    srv = settings.server
+    server = Server(
+        app,
+        host,
+        port,
+        threads=srv.threads,
+        max_body_bytes=srv.max_body_bytes,
+        drain_seconds=srv.drain_seconds,
+        on_drain=worker.stop if worker is not None else None,
+    )
+    url = f"http://{server.host}:{server.port}/wechat"
     click.echo(
-        f"wuye is listening on {url} (config: {settings.source}, database: {settings.database.url})"
+        f"wuye is listening on {url} (config: {settings.source}, database: {redacted_url(settings)})"
     )
     if settings.console.enabled:
         click.echo(
-            f"Web console: http://{host}:{server.server_port}/console/ "
+            f"Web console: http://{server.host}:{server.port}/console/ "
             f"(sign in: wuye console link --as {'demo-manager' if demo else 'OPENID'}, or send 后台 in chat)"
         )
     if fake is not None:
@@ -125,7 +140,7 @@ def worker(obj: Obj, once: bool) -> None:
         )
         return
     click.echo(
-        f"wuye worker polling every {obj.settings.worker.poll_seconds}s ({obj.settings.database.url})"
+        f"wuye worker polling every {obj.settings.worker.poll_seconds}s ({redacted_url(obj.settings)})"
     )
     w.run_forever()
 
@@ -173,16 +188,22 @@ def chat(obj: Obj, openid: str, url: str | None, fake_url: str | None) -> None:
 @pass_obj
 def show_config(obj: Obj) -> None:
     """Validate the configuration and print it (secrets masked)."""
-    data = obj.settings.model_dump()
+    from bot.redact import redact_settings
+
+    data = redact_settings(obj.settings)
     for section, values in data.items():
         if not isinstance(values, dict):
             continue
         click.echo(f"[{section}]")
         for key, value in values.items():
-            if key in ("secret", "encoding_aes_key", "token", "secret_key") and value:
-                value = value[:3] + "…"
             click.echo(f"{key} = {value!r}")
     click.echo(f"# source: {obj.settings.source}")
+
+
+def redacted_url(settings: Settings) -> str:
+    from bot.redact import redact_url
+
+    return redact_url(settings.database.url)
 
 
 COMMANDS = ["serve", "worker", "fake_wechat", "chat", "show_config"]

@@ -7,6 +7,7 @@ any number of `wuye worker` processes against one PostgreSQL.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -32,6 +33,8 @@ class Worker:
         self.settings = settings
         self.engine = engine
         self.client = client or make_client(settings)
+        self.stopping = threading.Event()
+        self.stop_by: float | None = None
 
     def tick(self, now: datetime | None = None) -> DeliveryStats:
         now = now or utcnow()
@@ -77,7 +80,17 @@ class Worker:
         scheduler = BackgroundScheduler(daemon=True)
         self._schedule(scheduler)
         scheduler.start()
+        self._scheduler = scheduler
         return scheduler
+
+    def stop(self, deadline: float) -> None:
+        """Stop claiming; the tick in progress finishes its rows (or releases the ones it
+        cannot send by `deadline`, a time.monotonic() value) before this returns."""
+        self.stopping.set()
+        self.stop_by = deadline
+        scheduler = getattr(self, "_scheduler", None)
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
 
     def run_forever(self) -> None:
         scheduler = BlockingScheduler()

@@ -12,6 +12,7 @@ from wechatpy.messages import BaseMessage
 from wechatpy.utils import check_signature
 
 from bot.services import Services
+from bot.wechat import nonces, xml_guard
 from bot.wechat.inbox import NO_REPLY, process
 
 log = logging.getLogger("wuye.webhook")
@@ -32,6 +33,8 @@ def _signed() -> str | None:
     signature, timestamp, nonce = args.get("signature"), args.get("timestamp"), args.get("nonce")
     if not (signature and timestamp and nonce):
         return "missing signature, timestamp or nonce"
+    if len(nonce) > 64 or len(timestamp) > 16:
+        return "nonce or timestamp too long"
     try:
         check_signature(services().settings.wechat.token, signature, timestamp, nonce)
     except InvalidSignatureException:
@@ -55,6 +58,7 @@ def verify() -> Response:
 
 @bp.post("/wechat")
 def receive() -> Response:
+    started = time.monotonic()
     svc = services()
     limit = svc.settings.server.max_body_bytes
     if (request.content_length or 0) > limit:
@@ -63,32 +67,47 @@ def receive() -> Response:
     if problem:
         return _plain(problem, 403)
     body = request.get_data(cache=False)  # Flask's MAX_CONTENT_LENGTH also caps chunked bodies
-    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
-        return _plain("DTDs are not accepted", 400)
-
+    mode = svc.settings.wechat.mode
     encrypted = request.args.get("encrypt_type", "raw").lower() == "aes"
     if encrypted:
         if svc.crypto is None:
             return _plain("encrypted message but [wechat] encoding_aes_key is not set", 400)
         msg_signature = request.args.get("msg_signature", "")
+        if not msg_signature:
+            return _plain("encrypted message without msg_signature", 403)
         try:
+            xml_guard.check(body, envelope=True)
             xml = svc.crypto.decrypt_message(
                 body, msg_signature, request.args["timestamp"], request.args["nonce"]
             )
+        except xml_guard.BadXml as exc:
+            return _plain(f"malformed WeChat XML: {exc}", 400)
         except (InvalidSignatureException, InvalidAppIdException):
             return _plain("bad msg_signature or appid", 403)
         except Exception:
             return _plain("malformed encrypted message", 400)
-    elif svc.settings.wechat.mode == "safe":
-        return _plain("safe mode: messages must be encrypted (encrypt_type=aes)", 403)
+    elif mode != "plain":
+        # Compat mode carries the plaintext beside the ciphertext, but only the ciphertext is
+        # signed (msg_signature): the plaintext part is never trusted.
+        return _plain(f"{mode} mode: messages must be encrypted (encrypt_type=aes)", 403)
     else:
         xml = body.decode("utf-8", errors="replace")
 
+    try:
+        xml_guard.check(xml)
+    except xml_guard.BadXml as exc:
+        return _plain(f"malformed WeChat XML: {exc}", 400)
     msg = _parse(xml)
     if msg is None:
         return _plain("malformed WeChat XML", 400)
+    if not encrypted:
+        ttl = 2 * svc.settings.server.max_clock_skew_seconds
+        args = request.args
+        if not nonces.first_use(svc.engine, svc.redis, args["timestamp"], args["nonce"], body, ttl):
+            log.warning("plain mode: a signed URL came again with another body; refused")
+            return _plain("this signature was already used for another message (replay?)", 403)
 
-    reply = process(svc, msg)
+    reply = process(svc, msg, started)
     if encrypted and reply != NO_REPLY:
         reply = svc.crypto.encrypt_message(reply, request.args["nonce"], request.args["timestamp"])
     return Response(

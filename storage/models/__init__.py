@@ -17,7 +17,7 @@ from storage.models.outbound import Job, Outbox
 from storage.models.people import ROLES, BindState, House, Person, RosterEntry
 from storage.models.surveys import Survey
 from storage.models.tickets import Counter, Ticket, TicketEvent, TicketFollower
-from storage.models.wechat import InboundMessage, WeChatTag
+from storage.models.wechat import InboundMessage, SeenNonce, WeChatTag
 
 __all__ = [
     "ROLES",
@@ -39,6 +39,7 @@ __all__ = [
     "Outbox",
     "Person",
     "RosterEntry",
+    "SeenNonce",
     "Survey",
     "Ticket",
     "TicketEvent",

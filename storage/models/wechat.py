@@ -26,6 +26,23 @@ class InboundMessage(SQLModel, table=True):
     reply: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     received_at: datetime = Field(default_factory=utcnow, index=True)
     finished_at: datetime | None = None
+    # Who is handling it and until when: a claim whose holder died (kill -9) runs out and a
+    # retry of the same delivery takes it over; the holder's commit checks the token is still its.
+    claim_token: str | None = Field(default=None, max_length=32)
+    lease_until: datetime | None = None
+    attempts: int = Field(default=1)
+
+
+class SeenNonce(SQLModel, table=True):
+    """A signed URL (timestamp + nonce) and the body it came with: in plain mode the signature
+    does not cover the body, so the same URL with another body is a forgery."""
+
+    __tablename__ = "seen_nonces"
+
+    nonce: str = Field(primary_key=True, max_length=64)
+    timestamp: str = Field(primary_key=True, max_length=16)
+    body_sha256: str = Field(max_length=64)
+    seen_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class WeChatTag(SQLModel, table=True):
