@@ -23,6 +23,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         services = Services.build(settings)
         services.nlu.warm()  # a gunicorn worker pays for the index before its first request
     install_all()
+    from bot.redact import install_log_filter
+
+    install_log_filter()  # under gunicorn too: no access token or password in any log line
     svc = services
     app = Flask("wuye")
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes

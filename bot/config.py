@@ -107,6 +107,11 @@ class WorkerConfig(_Section):
     backoff_max_seconds: float = 3600.0
     # A row claimed but not finished within this is considered abandoned by a crashed worker.
     lease_seconds: int = 120
+    # Calls to WeChat's API in flight at once per worker: one hanging call holds one of these.
+    send_concurrency: int = 8
+    # A call that timed out waiting for WeChat's answer is tried again only after at least this
+    # long (jittered up to twice as long): WeChat may have sent it, and a hanging API needs time.
+    timeout_retry_seconds: float = 60.0
 
 
 class CommunityConfig(_Section):

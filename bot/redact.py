@@ -31,7 +31,7 @@ def redact_url(url: str) -> str:
         return _PASSWORD_IN_URL.sub(rf"\g<1>{MASK}\g<2>", url)
     if u.password is None:
         return url
-    return u.set(password=MASK).render_as_string(hide_password=False)
+    return u.render_as_string(hide_password=True)
 
 
 def redact_text(text: str) -> str:

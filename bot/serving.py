@@ -66,11 +66,13 @@ class Server:
             return
         self._draining.set()
         log.warning("SIGTERM: no new connections; draining for up to %.0f s", self.drain_seconds)
-        # Stop listening (not BaseWSGIServer.close: its trigger wakes the loop for the answers
-        # still to be written).
+        # Stop listening, from inside the event loop (the handler may run while select() holds
+        # the listening socket), and not with BaseWSGIServer.close: its trigger still has
+        # answers to wake the loop for.
         from waitress import wasyncore
 
-        wasyncore.dispatcher.close(self.server)
+        self.server.accepting = False
+        self.server.trigger.pull_trigger(lambda: wasyncore.dispatcher.close(self.server))
         threading.Thread(target=self._drain, name="wuye-drain", daemon=True).start()
 
     def busy(self) -> bool:

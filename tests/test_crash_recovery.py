@@ -110,7 +110,29 @@ def _deliver(wechat: wire.WeChatServer, url: str, fields: dict) -> str | None:  
     return None if reply is None else str(reply.get("Content"))
 
 
+def _unfinished(db_url: str) -> int:
+    from storage.db import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as s:
+            return s.execute(
+                select(func.count()).select_from(InboundMessage).where(InboundMessage.status != "done")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
 def test_kill_9_mid_burst_then_retries_process_every_message_exactly_once(serve_env, db_url) -> None:  # type: ignore[no-untyped-def]
+    _stop_mid_burst_then_retry(serve_env, db_url, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_sigterm_mid_burst_drains_then_retries_process_every_message_exactly_once(serve_env, db_url) -> None:  # type: ignore[no-untyped-def]
+    _stop_mid_burst_then_retry(serve_env, db_url, signal.SIGTERM)
+
+
+def _stop_mid_burst_then_retry(serve_env: dict[str, str], db_url: str, stop: signal.Signals) -> None:
     from storage.db import make_engine
 
     wechat = wire.WeChatServer(TOKEN, APPID)
@@ -134,14 +156,18 @@ def test_kill_9_mid_burst_then_retries_process_every_message_exactly_once(serve_
             answers[i] = text
         if len(answers) >= KILL_AFTER and not killed.is_set():
             killed.set()
-            first.kill()
+            first.proc.send_signal(stop)
 
     try:
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(burst, range(MESSAGES)))
+        if stop == signal.SIGTERM:
+            # Drained: requests in flight finished and were answered, then a clean exit.
+            assert first.proc.wait(timeout=60) == 0, "".join(first.lines[-20:])
+            assert _unfinished(db_url) == 0
     finally:
         first.kill()
-    assert killed.is_set(), "the burst ended before the kill"
+    assert killed.is_set(), "the burst ended before the stop"
     unanswered_at_kill = MESSAGES - len(answers)
     assert unanswered_at_kill > 0
 
@@ -177,7 +203,7 @@ def test_kill_9_mid_burst_then_retries_process_every_message_exactly_once(serve_
             ).scalar_one()
     finally:
         engine.dispose()
-    print(f"\ncrash: {unanswered_at_kill}/{MESSAGES} unanswered at kill -9, {taken_over} claims taken over")
+    print(f"\n{stop.name}: {unanswered_at_kill}/{MESSAGES} unanswered at the stop, {taken_over} claims taken over")
     assert per_person == MESSAGES  # no duplicate tickets, none lost
     assert unfinished == 0
     for i, text in answers.items():

@@ -51,6 +51,8 @@ class Outcome:
     errcode: int | None = None
     error: str | None = None
     result: dict[str, Any] | None = None
+    # The call went out but its answer never came: WeChat may have acted on it.
+    timed_out: bool = False
 
 
 JobHandler = Callable[["Session", "Settings", "Job", datetime], None]

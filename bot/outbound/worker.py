@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -21,10 +21,12 @@ from bot.domains import install_all
 from bot.outbound.delivery import DeliveryStats, deliver_due
 from bot.outbound.jobs import run_due
 from bot.wechat.api import WeChatApi, make_client
+from storage import pruning
 from storage.clock import utcnow
 from storage.models import Conversation
 
 log = logging.getLogger("wuye.worker")
+PRUNE_EVERY = timedelta(minutes=10)
 
 
 class Worker:
@@ -34,6 +36,7 @@ class Worker:
         self.engine = engine
         self.client = client or make_client(settings)
         self.stopping = threading.Event()
+        self._pruned_at: datetime | None = None
         self.stop_by: float | None = None
 
     def tick(self, now: datetime | None = None) -> DeliveryStats:
@@ -41,18 +44,28 @@ class Worker:
         self._drop_expired_conversations(now)
         # Jobs first: what they enqueue goes out in the same tick.
         run_due(self.engine, self.settings, now)
-        return deliver_due(self.engine, self.client, self.settings.worker, now)
+        self._prune(now)
+        return deliver_due(self.engine, self.client, self.settings.worker, now, self.stopping)
 
     def drain(self, max_rounds: int = 20) -> DeliveryStats:
         """Deliver until nothing is due now (tests, `wuye outbox flush`)."""
         total = DeliveryStats()
         for _ in range(max_rounds):
             s = self.tick()
-            for f in ("claimed", "sent", "retried", "dead"):
+            for f in ("claimed", "sent", "retried", "dead", "released"):
                 setattr(total, f, getattr(total, f) + getattr(s, f))
             if s.claimed == 0:
                 break
         return total
+
+    def _prune(self, now: datetime) -> None:
+        """Old inbound messages and seen nonces, at most every PRUNE_EVERY."""
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        server = self.settings.server
+        pruning.prune_inbound(self.engine, now - timedelta(days=server.inbound_keep_days))
+        pruning.prune_nonces(self.engine, now - timedelta(seconds=2 * server.max_clock_skew_seconds))
 
     def _drop_expired_conversations(self, now: datetime) -> None:
         with Session(self.engine) as session:

@@ -60,7 +60,7 @@ class WeChatApi(WeChatClient):
         appid: str,
         secret: str,
         api_base: str,
-        timeout: float = 5.0,
+        timeout: float | tuple[float, float] = 5.0,
         session: SessionStorage | None = None,
         redis_client: Any | None = None,
     ) -> None:
@@ -156,7 +156,9 @@ def make_client(settings: Settings) -> WeChatApi:
         w.appid,
         w.secret,
         w.api_base,
-        timeout=w.timeout_seconds,
+        # A short connect timeout: an unreachable API fails fast, and a call that never
+        # connected was certainly not sent.
+        timeout=(min(3.0, w.timeout_seconds), w.timeout_seconds),
         session=session,
         redis_client=redis_client,
     )

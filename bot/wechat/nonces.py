@@ -11,15 +11,13 @@ Remembered in Redis when `[redis] url` is set (shared by all processes), else in
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from storage.clock import utcnow
 from storage.models import SeenNonce
 
 
@@ -48,11 +46,3 @@ def first_use(
             ).scalar_one_or_none()
             return seen == digest
 
-
-def prune(engine: Engine, older_than_seconds: int) -> int:
-    with Session(engine) as session:
-        res = session.execute(
-            delete(SeenNonce).where(SeenNonce.seen_at < utcnow() - timedelta(seconds=older_than_seconds))
-        )
-        session.commit()
-        return res.rowcount or 0
