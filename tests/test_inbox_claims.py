@@ -112,3 +112,20 @@ def test_a_reply_past_the_budget_goes_out_as_a_customer_service_message(phone, e
     again = phone.post(fields)
     assert again.get_data(as_text=True) == "success"
     assert _count(engine, Outbox) == 1
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_worker_prunes_old_inbound_messages_and_nonces_but_keeps_recent_ones(settings, engine, phone) -> None:  # type: ignore[no-untyped-def]
+    from bot.outbound.worker import Worker
+    from storage.models import SeenNonce
+
+    phone.say("o-recent", "你好")
+    old = utcnow() - timedelta(days=settings.server.inbound_keep_days + 1)
+    with Session(engine) as s:
+        s.add(InboundMessage(dedupe_key="msg:o-old:1", openid="o-old", msg_type="text", status="done", received_at=old))
+        s.add(SeenNonce(nonce="n-old", timestamp="1", body_sha256="x", seen_at=old))
+        s.commit()
+    Worker(settings, engine).tick()
+    with Session(engine) as s:
+        assert s.execute(select(InboundMessage.openid)).scalars().all() == ["o-recent"]
+        assert "n-old" not in s.execute(select(SeenNonce.nonce)).scalars().all()
