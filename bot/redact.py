@@ -8,30 +8,21 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import make_url
-
-from bot.config import Settings
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 MASK = "***"
 SECRET_KEYS = frozenset({"secret", "token", "encoding_aes_key", "secret_key"})
 URL_KEYS = frozenset({"url"})
 _TOKEN_IN_TEXT = re.compile(r"(access_token=)[^&\s'\"]+", re.IGNORECASE)
-_PASSWORD_IN_URL = re.compile(r"(\w+://[^:/@\s]*:)[^@\s]+(@)")
+_PASSWORD_IN_URL = re.compile(r"([A-Za-z][\w+.-]*://[^:/@\s]*:)[^@\s]+(@)")
 
 
 def redact_url(url: str) -> str:
     """The URL with its password masked (and the URL left alone when it has none)."""
-    if not url:
-        return url
-    try:
-        u = make_url(url)
-    except Exception:
-        return _PASSWORD_IN_URL.sub(rf"\g<1>{MASK}\g<2>", url)
-    if u.password is None:
-        return url
-    return u.render_as_string(hide_password=True)
+    return _PASSWORD_IN_URL.sub(rf"\g<1>{MASK}\g<2>", url)
 
 
 def redact_text(text: str) -> str:

@@ -101,13 +101,20 @@ def test_a_failed_attempt_leaves_nothing_and_the_retry_processes_it(phone, engin
     assert rows(engine, Person) == 1
 
 
-def test_a_retry_during_the_first_delivery_waits_for_its_reply_and_is_processed_once(app, wechat, engine, counted) -> None:  # type: ignore[no-untyped-def]
+def test_a_retry_during_the_first_delivery_waits_for_its_reply_and_is_processed_once(app, wechat, engine, counted, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The real race: a retry arrives while the first delivery is still being handled."""
     calls, gate = counted
-    # The first delivery is held inside the handler until the other one has been answered, so
+    # The first delivery is held inside the handler until the other one is waiting for it, so
     # the retry always arrives while the first is still being handled.
-    other_answered = threading.Event()
-    gate["until"] = other_answered
+    retry_waiting = threading.Event()
+    gate["until"] = retry_waiting
+    original = inbox._await_or_take_over
+
+    def waiting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        retry_waiting.set()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(inbox, "_await_or_take_over", waiting)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/wechat"
@@ -123,8 +130,6 @@ def test_a_retry_during_the_first_delivery_waits_for_its_reply_and_is_processed_
             assert res.status_code == 200
             reply = wechat.read_reply(res.content)
             replies.append("success" if reply is None else reply["Content"])
-            if reply is None:
-                other_answered.set()
 
         threads = [threading.Thread(target=deliver, args=(r,)) for r in requests_]
         for t in threads:
