@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 from typing import Any
 
 from bench import webhook_load
@@ -51,6 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--mode", choices=("plain", "safe"), default="plain", help="WeChat message mode"
     )
+    parser.add_argument(
+        "--targets",
+        default=",".join(webhook_load.TARGETS),
+        help=f"comma-separated layouts to measure, of {', '.join(webhook_load.LABELS)}",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=webhook_load.ROOT,
+        help="checkout whose code is measured (e.g. a worktree of main, for before/after)",
+    )
+    parser.add_argument("--webhook-only", action="store_true", help="skip the other benchmarks")
     args = parser.parse_args(argv)
     seconds = args.seconds or (2.0 if args.quick else 8.0)
 
@@ -60,12 +73,14 @@ def main(argv: list[str] | None = None) -> int:
         concurrency=args.concurrency,
         postgres=not (args.quick or args.no_postgres),
         mode=args.mode,
+        targets=tuple(t for t in args.targets.split(",") if t),
+        root=args.root.resolve(),
     )
     print(webhook_load.format_table(rows, args.concurrency), flush=True)
     status = 1 if any(r.errors or r.missing_rows for r in rows) else 0
 
     # The other benchmarks: each module has run() -> list of dict rows (and maybe format_table).
-    for name, title in OTHER_BENCHMARKS:
+    for name, title in [] if args.webhook_only else OTHER_BENCHMARKS:
         try:
             module = importlib.import_module(name)
         except ImportError as exc:

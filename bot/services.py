@@ -22,6 +22,8 @@ class Services:
     crypto: WeChatCrypto | None = field(default=None)
     # Shared state for several processes (seen nonces, rate limits); None: database / memory.
     redis: Any | None = field(default=None)
+    # Per-openid message limits (bot.wechat.flood.FloodGate).
+    flood: Any | None = field(default=None)
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine | None = None, nlu: NluService | None = None) -> Services:
@@ -42,7 +44,14 @@ class Services:
             nlu=nlu or NluService.from_database(engine, settings),
             crypto=crypto,
             redis=_redis(settings),
+            flood=_flood(settings),
         )
+
+
+def _flood(settings: Settings) -> Any:
+    from bot.wechat.flood import FloodGate
+
+    return FloodGate(settings)
 
 
 def _redis(settings: Settings) -> Any | None:

@@ -38,6 +38,7 @@ from bot.surveys import staff_chat as survey_staff
 from bot.tickets import cancel_chat, praise, staff_chat, status_chat
 from bot.tickets import complaint_form as complaint
 from bot.tickets import repair_form as repair
+from bot.tickets.limits import TicketLimitReached
 from bot.wechat.events import handle_event
 from bot.wechat.message import message_text, raw_event, raw_type
 from intents.model import Context, Intent
@@ -309,7 +310,12 @@ def respond(session: Session, services: Services, msg: BaseMessage, now: datetim
     if raw_type(msg) == "event":
         return handle_event(session, services, msg, raw_event(msg), now)
     turn = read(session, services, msg, now)
-    name, reply = route(turn)
+    try:
+        name, reply = route(turn)
+    except TicketLimitReached:
+        # One person's flood of reports is not a flood of work orders: a person answers it.
+        conversations.clear(session, msg.source)
+        return turn.say("tickets_hourly_limit", limit=services.settings.limits.tickets_per_hour)
     review.observe(turn, name)  # messages the bot was unsure about, kept for labelling
     return reply
 

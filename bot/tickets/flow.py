@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.outbound import jobs, notify
 from bot.outbound.registry import JobKind
+from bot.tickets import limits as ticket_limits
 from bot.tickets import routing
 from bot.tickets.status import Status, kind_label, status_label
 from replies import label, render
@@ -138,6 +139,13 @@ def push_card(session: Session, settings: Settings, ticket: Ticket, to: Person |
 
 
 def open_ticket(session: Session, settings: Settings, draft: Draft, reporter: Person | None, now: datetime) -> Ticket:
+    """A new ticket, or the one this resident opened for the same fault a moment ago (see
+    bot.tickets.limits); raises TicketLimitReached past the hourly number of tickets."""
+    same = ticket_limits.same_fault(session, settings, reporter, draft.kind, draft.category, now)
+    if same is not None:
+        return same
+    if draft.kind != "praise":
+        ticket_limits.check_hourly(session, settings, reporter, now)
     ticket = Ticket(
         number=store.next_number(session, draft.kind, local(settings, now)),
         kind=draft.kind, category=draft.category, urgent=draft.urgent, description=draft.description,

@@ -177,7 +177,10 @@ def _handle(services: Services, msg: BaseMessage, claim: Claim, started: float) 
     try:
         with Session(engine, expire_on_commit=False) as session:
             now = utcnow()
-            text = respond(session, services, msg, now)
+            if _flooding(services, msg):
+                text: str | None = render("slow_down", services.settings.community)
+            else:
+                text = respond(session, services, msg, now)
             reply = TextReply(message=msg, content=text).render() if text else NO_REPLY
             if text and time.monotonic() - started > budget:
                 reply = defer_reply(session, msg, claim, text)
@@ -211,6 +214,13 @@ def _handle(services: Services, msg: BaseMessage, claim: Claim, started: float) 
             )
             session.commit()
         return TextReply(message=msg, content=render("busy", services.settings.community)).render()
+
+
+def _flooding(services: Services, msg: BaseMessage) -> bool:
+    """Past the per-person message limit (events are WeChat's, not the person's typing)."""
+    if raw_type(msg) == "event" or services.flood is None:
+        return False
+    return not services.flood.allow(msg.source or "")
 
 
 def defer_reply(session: Session, msg: BaseMessage, claim: Claim, text: str) -> str:
