@@ -58,8 +58,14 @@ class Server:
         return str(self.server.effective_host)
 
     def serve_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self._on_sigterm)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self._on_sigterm)
         self.server.run()
+
+    def close(self) -> None:
+        """Stop at once (tests, embedding): no drain."""
+        self.server.close()
+        self.server.task_dispatcher.shutdown(timeout=5)
 
     def _on_sigterm(self, _signum: int, _frame: object) -> None:
         if self._draining.is_set():
