@@ -26,7 +26,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -147,7 +147,7 @@ def _await_or_take_over(
                 log.info("retry of %s answered from the stored reply", key)
                 return row.reply or NO_REPLY
             now = utcnow()
-            if row.lease_until is None or _aware(row.lease_until) < now:
+            if row.lease_until is None or row.lease_until < now:
                 token = uuid.uuid4().hex
                 taken = session.execute(
                     update(InboundMessage)
@@ -266,12 +266,4 @@ def _event_occurrence_key(services: Services, msg: BaseMessage) -> str:
         return latest_of_mine  # nothing in between: a retry of that occurrence
     n = int(latest_of_mine.rsplit(_OCCURRENCE_SEP, 1)[1]) + 1 if _OCCURRENCE_SEP in latest_of_mine else 2
     return f"{base}{_OCCURRENCE_SEP}{n}"
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were stored as UTC.
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
 
