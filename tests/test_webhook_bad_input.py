@@ -89,3 +89,28 @@ def test_compat_mode_reads_only_the_signed_encrypted_part(phone, engine) -> None
     assert phone.client.post("/wechat", query_string=missing, data=req.body).status_code == 403
     with Session(engine) as s:
         assert s.execute(select(func.count()).select_from(InboundMessage)).scalar_one() == 1
+
+
+def test_nonces_and_message_limits_are_shared_through_redis(engine, settings) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    import redis
+
+    from bot.wechat.flood import FloodGate
+    from bot.wechat.nonces import first_use
+    from tests.conftest import REDIS_URL
+
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("Redis at 127.0.0.1:6379 does not answer")
+    nonce = uuid.uuid4().hex
+    assert first_use(engine, client, "1790000000", nonce, b"<xml>a</xml>", 60)
+    assert first_use(engine, client, "1790000000", nonce, b"<xml>a</xml>", 60)  # WeChat's retry
+    assert not first_use(engine, client, "1790000000", nonce, b"<xml>b</xml>", 60)  # forged body
+    settings.redis.url = REDIS_URL
+    settings.limits.messages_per_minute = 3
+    one, two = FloodGate(settings), FloodGate(settings)  # as two processes would
+    openid = f"o-{uuid.uuid4().hex}"
+    assert [one.allow(openid), two.allow(openid), one.allow(openid), two.allow(openid)] == [True, True, True, False]
