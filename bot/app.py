@@ -12,6 +12,7 @@ from bot.config import Settings, load_settings
 from bot.console.setup import install as install_console
 from bot.domains import install_all
 from bot.services import Services
+from bot.wechat.media_route import bp as media_bp
 from bot.wechat.webhook import bp as webhook_bp
 
 log = logging.getLogger("wuye.app")
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.extensions["wuye"] = svc
     app.register_blueprint(webhook_bp)
     install_console(app, svc)
+    app.register_blueprint(media_bp)
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:

@@ -196,21 +196,46 @@ class TicketsConfig(_Section):
 
 
 class PushConfig(_Section):
-    # WeChat template for the staff ticket card; blank = a customer-service text instead.
+    # WeChat template for the staff ticket card; blank = a customer-service text instead (which
+    # reaches only staff who wrote to the account in the last 48 hours).
     staff_template_id: str = ""
-    # Template field -> text; placeholders: {title} {number} {category} {place} {description}
-    # {contact} {preferred_time} {photos} {remark} {status}.
+    # Template keyword -> text, for a category-library template (see config.example.toml for the
+    # templates these defaults match). Placeholders: {title} {number} {category} {place}
+    # {description} {contact} {contact_phone} {preferred_time} {status} {urgent} {assignee} {time}.
     staff_template_fields: dict[str, str] = {
-        "first": "{title}", "keyword1": "{number}", "keyword2": "{category}", "keyword3": "{place}",
-        "keyword4": "{description}", "keyword5": "{contact} {preferred_time}", "remark": "{remark}",
+        "character_string1": "{number}", "thing2": "{title} {category}{urgent}", "thing3": "{place}",
+        "thing4": "{description}", "thing5": "{contact} {preferred_time}",
     }
-    # Template for residents outside WeChat's 48-hour window (progress, surveys); blank = text only.
+    # Template for residents when a customer-service text can't reach them (outside WeChat's
+    # 48-hour window, or its 5 messages used up); blank = such pushes become dead letters.
     resident_template_id: str = ""
     resident_template_fields: dict[str, str] = {
-        "first": "{title}", "keyword1": "{number}", "keyword2": "{status}", "remark": "{body}",
+        "character_string1": "{number}", "thing2": "{title}", "thing3": "{body}",
+        "phrase4": "{status}", "time5": "{time}",
     }
-    # Link opened from a template card; {number} is the ticket number. Blank = no link.
+    # Link opened from a template card; {number} is the ticket number, {photo} the handle of the
+    # ticket's first kept photo, served at /media/{photo} (e.g. "https://your-host/media/{photo}";
+    # a card without a photo then has no link). Blank = no link.
     detail_url: str = ""
+    # How staff cards go: "template" (reaches staff whenever they last wrote) or "text" (a
+    # customer-service text while their window allows, the template otherwise).
+    staff_channel: Literal["template", "text"] = "template"
+
+    @model_validator(mode="after")
+    def _templates(self) -> PushConfig:
+        from bot.outbound.templates import problems
+
+        found = problems("push", "staff_template_fields", "staff", self.staff_template_fields)
+        found += problems("push", "resident_template_fields", "resident", self.resident_template_fields)
+        if found:
+            raise ValueError(_lines(found))
+        return self
+
+
+def _lines(found: list[str]) -> str:
+    """Several problems as one message; _describe prefixes the first with `config: `."""
+    first, *rest = found
+    return "\nconfig: ".join([first.split("] ", 1)[-1], *rest])
 
 
 class NoticeConfig(_Section):
@@ -220,9 +245,9 @@ class NoticeConfig(_Section):
     # Template message for notices (reaches people outside the 48 h window); blank = a
     # customer-service text, which only reaches people who wrote to the account in the last 48 h.
     template_id: str = ""
-    # Template field -> text; placeholders: {title} {body} {date} {until} {community}.
+    # Template keyword -> text; placeholders: {title} {body} {date} {until} {community} {time}.
     template_fields: dict[str, str] = {
-        "first": "{title}", "keyword1": "{community}", "keyword2": "{date}", "remark": "{body}",
+        "thing1": "{title}", "thing2": "{body}", "time3": "{date}", "thing4": "{community}",
     }
     # Per-recipient messages are spread out at this many a minute (0 = all due at once).
     # WeChat allows 100,000 template messages a day per account by default and answers 45009
@@ -238,6 +263,15 @@ class NoticeConfig(_Section):
     tag_wait_rounds: int = 60
     # Tag name for a building's residents ({building} is the number).
     tag_name: str = "{building}栋住户"
+
+    @model_validator(mode="after")
+    def _template(self) -> NoticeConfig:
+        from bot.outbound.templates import problems
+
+        found = problems("notice", "template_fields", "notice", self.template_fields)
+        if found:
+            raise ValueError(_lines(found))
+        return self
 
     @field_validator("per_minute", "confirm_over", "show_days", "tag_wait_seconds", "tag_wait_rounds")
     @classmethod
@@ -264,6 +298,90 @@ class LimitsConfig(_Section):
         if v < 1:
             raise ValueError("must be 1 or more")
         return v
+
+
+# What each menu CLICK key does (bot/dialogue/menu_chat.py answers them).
+MENU_KEYS = ("REPAIR", "MY_TICKETS", "FAQ", "CONTACT", "STAFF_TICKETS", "STAFF_HELP")
+
+
+def _width(name: str) -> int:
+    """WeChat measures menu names in bytes of its own: a Chinese character counts 2, ASCII 1."""
+    return sum(1 if ord(ch) < 128 else 2 for ch in name)
+
+
+class MenuButton(_Section):
+    name: str
+    key: str = ""  # a CLICK button: what it means (one of MENU_KEYS)
+    url: str = ""  # a VIEW button: the page it opens
+    sub: list[MenuButton] = []
+
+    @model_validator(mode="after")
+    def _one_action(self) -> MenuButton:
+        where = f"button '{self.name}'"
+        if not self.name.strip():
+            raise ValueError("a button has no name")
+        kinds = [k for k, v in (("key", self.key), ("url", self.url), ("sub", self.sub)) if v]
+        if len(kinds) != 1:
+            raise ValueError(f"{where} needs exactly one of key (a click), url (a page) or sub (a submenu)")
+        if self.key and self.key not in MENU_KEYS:
+            raise ValueError(f"{where}: unknown key '{self.key}'; known: {', '.join(MENU_KEYS)}")
+        if self.url and not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"{where}: url must start with https://")
+        if len(self.sub) > 5:
+            raise ValueError(f"{where} has {len(self.sub)} sub-buttons; WeChat allows 5")
+        for b in self.sub:
+            if b.sub:
+                raise ValueError(f"button '{b.name}': WeChat menus have two levels only")
+            if _width(b.name) > 16:
+                raise ValueError(f"button '{b.name}' is too long for a submenu (8 Chinese characters at most)")
+        return self
+
+
+def _menu_problems(buttons: list[MenuButton], what: str) -> list[str]:
+    out = []
+    if not 1 <= len(buttons) <= 3:
+        out.append(f"[menu] {what} has {len(buttons)} buttons; WeChat shows 1 to 3 (put more under a sub list)")
+    out += [f"[menu] {what}: button '{b.name}' is too long for the menu bar (4 Chinese characters at most)"
+            for b in buttons if _width(b.name) > 8]
+    return out
+
+
+class MenuConfig(_Section):
+    # The custom menu `wuye menu push` sends (`wuye menu show` prints what WeChat has). Up to 3
+    # buttons, each a click (key), a page (url) or up to 5 sub-buttons (sub).
+    buttons: list[MenuButton] = [
+        MenuButton(name="报修", key="REPAIR"),
+        MenuButton(name="我的报修", key="MY_TICKETS"),
+        MenuButton(name="更多", sub=[MenuButton(name="常见问题", key="FAQ"), MenuButton(name="联系物业", key="CONTACT")]),
+    ]
+    # A conditional menu for staff (everyone on the WeChat tag staff_tag); empty = none.
+    staff_buttons: list[MenuButton] = [
+        MenuButton(name="我的工单", key="STAFF_TICKETS"),
+        MenuButton(name="帮助", key="STAFF_HELP"),
+    ]
+    staff_tag: str = "物业员工"
+
+    @model_validator(mode="after")
+    def _sizes(self) -> MenuConfig:
+        found = _menu_problems(self.buttons, "buttons")
+        if self.staff_buttons:
+            found += _menu_problems(self.staff_buttons, "staff_buttons")
+        if found:
+            raise ValueError(_lines(found))
+        return self
+
+
+class MediaConfig(_Section):
+    # Photos people send are downloaded here (WeChat deletes them after 3 days). A relative path
+    # in a config file is relative to that file's folder.
+    dir: str = "var/media"
+
+
+class HumanConfig(_Section):
+    # "转人工" within [community] office_hours passes the chat to the account's human agents
+    # (客服: 公众号 → 客服功能, or a third-party 客服 system) by a transfer_customer_service reply.
+    # Off, or outside office hours: an RG call-back ticket for the desk, as before.
+    transfer_to_kf: bool = False
 
 
 class NluConfig(_Section):
@@ -337,6 +455,11 @@ class Settings(BaseSettings):
     push: PushConfig = PushConfig()
     notice: NoticeConfig = NoticeConfig()
     limits: LimitsConfig = LimitsConfig()
+
+
+    media: MediaConfig = MediaConfig()
+    menu: MenuConfig = MenuConfig()
+    human: HumanConfig = HumanConfig()
     nlu: NluConfig = NluConfig()
     console: ConsoleConfig = ConsoleConfig()
     source: str = "embedded defaults"
@@ -450,3 +573,5 @@ def _anchor_paths(settings: Settings, folder: Path) -> None:
         rest = url[len(prefix):]
         if rest and not rest.startswith(":memory:"):
             settings.database.url = prefix + str(folder / rest)
+    if not Path(settings.media.dir).is_absolute():
+        settings.media.dir = str(folder / settings.media.dir)

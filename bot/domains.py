@@ -12,8 +12,9 @@ from bot.outbound.registry import REGISTRY, Registry
 
 def install_all(registry: Registry = REGISTRY) -> Registry:
     from bot import notices, surveys, tickets
-    from bot.wechat import tags
+    from bot.outbound import planner
+    from bot.wechat import media, tags
 
-    for domain in (tickets, surveys, notices, tags):
+    for domain in (planner, media, tickets, surveys, notices, tags):
         domain.install(registry)
     return registry

@@ -56,6 +56,8 @@ class Community:
         self.worker = Worker(services.settings, services.engine, make_client(services.settings))
         self._seen: dict[str, int] = {}
         self._t = int(clock.now.timestamp())
+        # WeChat's API judges its windows (48 h, 3 days for media) on the same clock as the test.
+        fake.state.clock = lambda: self.clock.now.timestamp()
         with Session(self.engine) as s:
             for openid, (name, phone, (b, u, r)) in RESIDENTS.items():
                 house = houses.get_or_create(s, b, u, r)
@@ -74,13 +76,13 @@ class Community:
         return None if reply is None else reply.get("Content")
 
     def say(self, openid: str, text: str) -> str:
-        self._t += 1  # distinct CreateTime, as real messages have
+        self._t = max(self._t + 1, int(self.clock.now.timestamp()))  # distinct, and on the clock
         reply = self._post(wire.text(openid, text, create_time=self._t))
         assert reply is not None
         return reply
 
     def photo(self, openid: str, url: str) -> str:
-        self._t += 1
+        self._t = max(self._t + 1, int(self.clock.now.timestamp()))
         reply = self._post(wire.message(openid, "image", PicUrl=url, MediaId=f"m-{self._t}", create_time=self._t))
         assert reply is not None
         return reply

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,6 +146,7 @@ def fake_session() -> Iterator[FakeWeChat]:
 @pytest.fixture
 def fake(fake_session: FakeWeChat) -> FakeWeChat:
     fake_session.reset()
+    fake_session.state.clock = time.time  # a test with a simulated clock may have set its own
     return fake_session
 
 
@@ -169,6 +171,9 @@ def make_settings(db_url: str, api_base: str, mode: str = "plain", **overrides: 
         # 5 s, and a scripted conversation types faster than any person (their own tests set both).
         "WUYE_SERVER__REPLY_BUDGET_SECONDS": "60",
         "WUYE_LIMITS__MESSAGES_PER_MINUTE": "1000",
+        # As a real account is set up: staff cards and out-of-window pushes go by template.
+        "WUYE_PUSH__STAFF_TEMPLATE_ID": "TPL-STAFF-CARD",
+        "WUYE_PUSH__RESIDENT_TEMPLATE_ID": "TPL-RESIDENT",
     }
     env |= {f"WUYE_{k.upper()}": v for k, v in overrides.items()}
     return load_settings(environ=env)
@@ -180,8 +185,9 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def settings(engine: Engine, fake: FakeWeChat, mode: str) -> Settings:
-    return make_settings(engine.url.render_as_string(hide_password=False), fake.url, mode)
+def settings(engine: Engine, fake: FakeWeChat, mode: str, tmp_path: Path) -> Settings:
+    return make_settings(engine.url.render_as_string(hide_password=False), fake.url, mode,
+                         media__dir=str(tmp_path / "media"))
 
 
 @pytest.fixture
@@ -197,9 +203,9 @@ def app(services: Services):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def wechat(settings: Settings) -> wire.WeChatServer:
+def wechat(settings: Settings, fake: FakeWeChat) -> wire.WeChatServer:
     w = settings.wechat
-    return wire.WeChatServer(w.token, w.appid, w.encoding_aes_key, w.mode)
+    return wire.WeChatServer(w.token, w.appid, w.encoding_aes_key, w.mode, observer=fake.inbound)
 
 
 class Phone:

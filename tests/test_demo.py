@@ -60,7 +60,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 def post(demo: dict, fields: dict) -> dict | None:
     s = load_settings(environ={})
-    server = wire.WeChatServer(s.wechat.token, s.wechat.appid, s.wechat.encoding_aes_key, s.wechat.mode)
+    server = wire.WeChatServer(
+        s.wechat.token, s.wechat.appid, s.wechat.encoding_aes_key, s.wechat.mode,
+        observer=lambda f: requests.post(f"{demo['fake']}/_fake/inbound", json=f, timeout=5),
+    )
     req = server.build(fields)
     res = requests.post(demo["url"], params=req.params, data=req.body, timeout=10)
     assert res.status_code == 200, res.text
@@ -101,6 +104,8 @@ def _wait_for_call(fake_url: str, openid: str) -> None:
 
 def test_chat_simulator_talks_to_the_demo_and_shows_pushes(demo: dict) -> None:
     engine = make_engine(f"sqlite:///{demo['db']}")
+    # The resident wrote a moment ago (WeChat, here the fake, knows): a customer-service text may reach them.
+    requests.post(f"{demo['fake']}/_fake/inbound", json=wire.text("demo-resident-2", "在吗"), timeout=5)
     with session_scope(engine) as s:
         outbox.enqueue_text(s, "demo-resident-2", "张师傅已接单，预计30分钟内上门")
     _wait_for_call(demo["fake"], "demo-resident-2")

@@ -31,6 +31,7 @@ def server() -> Iterator[FakeWeChat]:
 @pytest.fixture
 def fake(server: FakeWeChat) -> Iterator[FakeWeChat]:
     server.reset()
+    server.state.custom_window = None  # the window rules have tests of their own
     yield server
     server.reset()
     server.state.strict_users = False
@@ -147,7 +148,7 @@ def test_escaped_unicode_is_flagged(fake: FakeWeChat) -> None:
 
 def test_template_send(fake: FakeWeChat) -> None:
     client = make_client(fake)
-    data = {"first": {"value": "新工单"}, "keyword1": {"value": "3-2-501 水管漏水"}}
+    data = {"thing1": {"value": "新工单"}, "keyword1": {"value": "3-2-501 水管漏水"}}
     res = client.message.send_template("o_staff_1", "TPL_REPAIR", data, url="https://x.test/t/1")
     assert res["errcode"] == 0
     assert isinstance(res["msgid"], int)

@@ -45,9 +45,10 @@ def test_row_commits_or_rolls_back_with_the_change_that_caused_it(engine) -> Non
 
 
 def test_delivers_text_and_template_through_the_fake(worker, engine, fake) -> None:  # type: ignore[no-untyped-def]
+    fake.touch("o-1")  # o-1 wrote to the account; o-2 didn't, and gets a template
     with session_scope(engine) as s:
         outbox.enqueue_text(s, "o-1", "师傅已接单")
-        outbox.enqueue_template(s, "o-2", "TPL-1", {"first": "新工单", "keyword1": "BX2611220001"}, url="http://x/1")
+        outbox.enqueue_template(s, "o-2", "TPL-1", {"thing1": "新工单", "keyword1": "BX2611220001"}, url="http://x/1")
     stats = worker.tick()
     assert (stats.claimed, stats.sent) == (2, 2)
     texts = fake.calls(path=CUSTOM)
@@ -69,6 +70,7 @@ def test_mass_send_by_tag_uses_tag_id_not_the_old_group_id(worker, engine, fake)
 
 
 def test_5xx_is_retried_with_backoff_then_sent(worker, engine, fake, settings) -> None:  # type: ignore[no-untyped-def]
+    fake.touch("o-5xx")  # they wrote to the account: their customer-service window is open
     with session_scope(engine) as s:
         outbox.enqueue_text(s, "o-5xx", "hello")
     fake.fail(CUSTOM, status=502, times=2)
@@ -106,6 +108,7 @@ def test_timeout_is_retried(worker, engine, fake) -> None:  # type: ignore[no-un
 
 
 def test_40001_refreshes_the_token_and_succeeds(worker, engine, fake) -> None:  # type: ignore[no-untyped-def]
+    fake.touch("o-tok")  # they wrote to the account: their customer-service window is open
     with session_scope(engine) as s:
         outbox.enqueue_text(s, "o-tok", "hello")
     worker.client.access_token  # noqa: B018  (fetch a token first)
@@ -119,6 +122,7 @@ def test_40001_refreshes_the_token_and_succeeds(worker, engine, fake) -> None:  
 def test_expired_token_42001_is_refreshed(worker, engine, fake) -> None:  # type: ignore[no-untyped-def]
     worker.client.access_token  # noqa: B018
     fake.expire_tokens()
+    fake.touch("o-exp")  # they wrote to the account: their customer-service window is open
     with session_scope(engine) as s:
         outbox.enqueue_text(s, "o-exp", "hello")
     assert worker.tick().sent == 1
@@ -148,6 +152,7 @@ def test_43004_unsubscribed_is_dead_at_once(worker, engine, fake) -> None:  # ty
 def test_gives_up_after_max_attempts_and_resend_revives(settings, engine, fake) -> None:  # type: ignore[no-untyped-def]
     settings.worker.max_attempts = 2
     client = make_client(settings)
+    fake.touch("o-max")  # they wrote to the account: their customer-service window is open
     with session_scope(engine) as s:
         outbox.enqueue_text(s, "o-max", "hello")
     fake.fail(CUSTOM, status=500, times=2)

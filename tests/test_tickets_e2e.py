@@ -39,10 +39,9 @@ def test_full_repair_from_first_message_to_done(town: Community) -> None:
     assert number.startswith("BX2611231") or number.startswith("BX261123")
     assert "张建国" in created  # routed by category 水电
 
-    (card,) = town.pushes("o-zhang")
+    (card,) = town.pushes("o-zhang")  # by template: 张建国 has never written to the account
     assert number in card and "水电" in card and "3栋2单元501" in card
     assert "13800001111" in card and "滴水" in card and "尽快" in card
-    assert "http://mmbiz.qpic.cn/leak.jpg" in card
     assert town.pushes("o-liu") == []  # not routed to the wrong trade
 
     town.clock.advance(minutes=5)
@@ -75,9 +74,10 @@ def test_staff_card_as_template_message_with_configured_fields(town: Community) 
     (call,) = town.fake.calls(path="message/template/send", touser="o-zhang")
     data = {k: v["value"] for k, v in call["body"]["data"].items()}
     assert call["body"]["template_id"] == "TPL-TICKET"
-    assert data["keyword1"] == number and data["keyword2"] == "管道疏通"
-    assert data["keyword3"] == "3栋2单元501" and "明天上午" in data["keyword5"]
-    assert "13800001111" in data["keyword5"]
+    assert data["character_string1"] == number and data["thing2"] == "新工单 管道疏通"
+    assert data["thing3"] == "3栋2单元501" and "马桶堵了" in data["thing4"]
+    assert "明天上午" in data["thing5"] and "13800001111" in data["thing5"]
+    assert "first" not in data and "remark" not in data
 
 
 def test_one_message_with_everything_goes_straight_to_confirmation(town: Community) -> None:
@@ -365,7 +365,7 @@ def test_transfer_to_a_colleague_and_ticket_cli(town: Community) -> None:
     assert "已转派给张建国" in town.say("o-liu", f"转派 {number} 张建过")  # one character mistyped
     assert "已转派给刘明" in town.say("o-zhang", f"转派 {number} 刘明")
     assert "已转派给张建国" in town.say("o-liu", f"转派 {number} 张师傅")
-    assert any("转派" in p and number in p for p in town.pushes("o-zhang"))
+    assert any(number in p for p in town.pushes("o-zhang"))
     assert any("改由张建国负责" in p for p in town.pushes("o-wang"))
     assert "只有负责人" in town.say("o-liu", f"接单 {number}")
     assert "已接单" in town.say("o-zhang", "接单")  # the only open ticket needs no number

@@ -23,6 +23,7 @@ def _redis_or_skip():  # type: ignore[no-untyped-def]
 
 def test_calls_go_to_api_base_not_the_internet(fake) -> None:  # type: ignore[no-untyped-def]
     client = WeChatApi(APPID, "test-secret", fake.url, timeout=1)
+    fake.touch("o1")  # o1 wrote to the account: a customer-service text may reach them
     client.post("message/custom/send", data={"touser": "o1", "msgtype": "text", "text": {"content": "x"}})
     assert fake.token_fetches == 1
     assert fake.calls(path="message/custom/send")[0]["touser"] == "o1"

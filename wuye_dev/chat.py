@@ -6,6 +6,7 @@ read from the fake WeChat's record of calls and printed as they arrive.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import zlib
 from collections.abc import Callable
@@ -147,7 +148,13 @@ def fields_for(openid: str, text: str) -> dict[str, Any] | str | None:
 
 def run_chat(settings: Settings, openid: str, url: str, fake_url: str) -> None:
     w = settings.wechat
-    server = wire.WeChatServer(w.token, w.appid, w.encoding_aes_key, w.mode)
+    def tell_fake(fields: dict) -> None:
+        # The fake WeChat API learns what the user sent, as the real one does: it opens the
+        # customer-service window the pushes are counted against.
+        with contextlib.suppress(requests.RequestException):  # no fake (a real account): nothing to tell
+            requests.post(f"{fake_url}/_fake/inbound", json=fields, timeout=2)
+
+    server = wire.WeChatServer(w.token, w.appid, w.encoding_aes_key, w.mode, observer=tell_fake)
     click.echo(f"Chatting with {url} as {openid} ({w.mode} mode). {HELP}")
     since = show_earlier_pushes(fake_url, openid)
     stop = threading.Event()

@@ -17,8 +17,18 @@ It deliberately reproduces the WeChat behaviours that bite in production:
 * a repeated ``clientmsgid`` on mass send is refused (45065), so retries can be idempotent;
 * list endpoints omit ``data`` when there is nothing to list;
 * uploading a ``thumb`` answers ``thumb_media_id``, not ``media_id``;
-* optionally, custom messages outside the 48-hour window after the user's last interaction
-  fail with 45015.
+* customer-service (custom) messages follow the rules since mid-2023: a user's message opens a
+  48-hour window of 5 messages, a menu click, follow or scan one minute of 3; outside every
+  window 45015, over the count 45047. The fake learns of users' messages the way WeChat does, from
+  what is sent to the webhook: :meth:`FakeState.inbound` (wired to :class:`wuye_dev.wire.WeChatServer`
+  in tests, ``/_fake/inbound`` for out-of-process users);
+* template messages follow the 2023 rules: no ``first``/``remark``, no line breaks, each keyword's
+  value fits its type (``thing`` 20 characters, ``character_string`` 32 ASCII, ``time``,
+  ``phone_number``, ``phrase``); a violation answers 47003 naming the keyword;
+* ``media/get`` returns a real (tiny PNG) image for media a user sent in the last 3 days, 40007
+  after that, as WeChat deletes them;
+* custom menus (``menu/create``, ``menu/addconditional`` by tag, ``menu/get``) are checked for
+  WeChat's button counts, name lengths and types.
 
 Faults can be scripted (HTTP 5xx, any errcode, a delay to provoke client timeouts) per path and
 per recipient, from Python (:class:`FakeState`) or over HTTP (``/_fake/...``) for
@@ -30,9 +40,12 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import secrets
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +67,16 @@ ERRMSG: dict[int, str] = {
     -1: "system error",
     0: "ok",
     40001: "invalid credential, access_token is invalid or not latest",
+    40016: "invalid button size",
+    40017: "invalid button type",
+    40018: "invalid button name size",
+    40019: "invalid button key size",
+    40023: "invalid sub button size",
+    40025: "invalid sub button name size",
+    40027: "invalid sub button url size",
+    46003: "menu no exist",
+    65303: "there is no selfmenu, please create selfmenu first",
+    65304: "match rule empty",
     40002: "invalid grant_type",
     40003: "invalid openid",
     40004: "invalid media type",
@@ -106,6 +129,16 @@ MAX_BATCH_TAGGING = 50  # openids per batch(un)tagging call
 FIRST_TAG_ID = 100  # ids 0-99 are WeChat's own (0/1/2 are system tags)
 PAGE_SIZE = 10000  # user/get and user/tag/get page size
 TOKEN_PATH = "/cgi-bin/token"
+MESSAGE_WINDOW = (48 * 3600.0, 5)  # a user's message: seconds, custom messages allowed
+EVENT_WINDOW = (60.0, 3)  # a menu click, follow or scan
+OPENING_EVENTS = frozenset({"subscribe", "click", "scan", "scancode_push", "scancode_waitmsg"})
+MEDIA_LIFETIME = 3 * 24 * 3600.0  # WeChat deletes media users send after 3 days
+BUTTON_TYPES = frozenset(
+    {
+        "click", "view", "scancode_push", "scancode_waitmsg", "pic_sysphoto", "pic_photo_or_album",
+        "pic_weixin", "location_select", "media_id", "article_id", "article_view_limited", "miniprogram",
+    }
+)  # fmt: skip
 
 
 class ApiError(Exception):
@@ -206,8 +239,10 @@ class FakeState:
         token_ttl: int = 7200,
         old_token_grace: float = 300.0,
         token_daily_limit: int | None = None,
-        custom_window: float | None = None,
+        custom_window: float | None = MESSAGE_WINDOW[0],
+        custom_quota: int = MESSAGE_WINDOW[1],
         templates: set[str] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         """
         :param appid, secret: when set, the token endpoint checks them (40013 / 40125).
@@ -215,9 +250,11 @@ class FakeState:
         :param old_token_grace: after a new token is issued, older ones live this long at most
             (WeChat: 5 minutes) -- why two processes refreshing independently break each other.
         :param token_daily_limit: token fetches allowed before 45009 (WeChat: 2000 a day).
-        :param custom_window: seconds after the user's last interaction (see :meth:`touch`) in
-            which custom messages are allowed (WeChat: 48 h); ``None`` disables the check.
+        :param custom_window, custom_quota: after a user's message (see :meth:`inbound`), custom
+            messages allowed for this many seconds, this many times (WeChat: 48 h, 5); a click,
+            follow or scan allows 3 within a minute. ``custom_window=None`` disables the check.
         :param templates: template ids that exist; ``None`` accepts any non-empty id.
+        :param clock: the fake's notion of now (tests with a simulated clock set it).
         """
         self.appid = appid
         self.secret = secret
@@ -226,7 +263,9 @@ class FakeState:
         self.old_token_grace = old_token_grace
         self.token_daily_limit = token_daily_limit
         self.custom_window = custom_window
+        self.custom_quota = custom_quota
         self.templates = templates
+        self.clock = clock
         self._lock = threading.RLock()
         self._wake = threading.Event()
         self._init_data()
@@ -243,6 +282,12 @@ class FakeState:
         self._client_msg_ids: dict[str, int] = {}
         self._faults: list[Fault] = []
         self._token_fetches = 0
+        # openid -> scene ("message" | "event") -> [opened_at, used]
+        self._windows: dict[str, dict[str, list[float]]] = {}
+        self._media: dict[str, dict[str, Any]] = {}  # media_id -> {"at", "openid", "kind"}
+        self._menu: dict[str, Any] | None = None
+        self._conditional: dict[int, dict[str, Any]] = {}
+        self._next_menu_id = 400000001
 
     # ----------------------------------------------------------------- control API
     def reset(self) -> None:
@@ -342,8 +387,7 @@ class FakeState:
             user = self._users.setdefault(openid, {})
             user.update(info)
             user["subscribe"] = 1
-            user.setdefault("subscribe_time", int(time.time()))
-            user.setdefault("last_interaction", time.time())
+            user.setdefault("subscribe_time", int(self.clock()))
 
     def unsubscribe(self, openid: str) -> None:
         """The user unfollowed: messages to them now fail with 43004 and their tags are gone."""
@@ -353,12 +397,59 @@ class FakeState:
             for tag in self._tags.values():
                 tag.members.pop(openid, None)
 
-    def touch(self, openid: str, at: float | None = None) -> None:
-        """Record that the user messaged the account at ``at`` (for ``custom_window``)."""
+    def touch(self, openid: str, at: float | None = None, scene: str = "message") -> None:
+        """Record that the user messaged the account at ``at``: a new window of custom messages
+        (``scene`` "event" for a menu click, follow or scan)."""
         with self._lock:
             if openid not in self._users:
                 self.subscribe(openid)
-            self._users[openid]["last_interaction"] = time.time() if at is None else at
+            self._windows.setdefault(openid, {})[scene] = [self.clock() if at is None else at, 0]
+
+    def inbound(self, fields: dict[str, Any]) -> None:
+        """What WeChat knows because a user's message or event passed through it on its way to
+        the webhook: the user's window opens, a photo's MediaId becomes downloadable."""
+        openid = str(fields.get("FromUserName") or "")
+        if not openid:
+            return
+        msg_type = str(fields.get("MsgType") or "").lower()
+        try:
+            at = float(fields.get("CreateTime") or self.clock())
+        except (TypeError, ValueError):
+            return  # WeChat would never have delivered it
+        with self._lock:
+            if msg_type == "event":
+                event = str(fields.get("Event") or "").lower()
+                if event == "unsubscribe":
+                    self.unsubscribe(openid)
+                elif event in OPENING_EVENTS:
+                    if event == "subscribe":
+                        self.subscribe(openid)
+                    self.touch(openid, at, scene="event")
+                return
+            self.touch(openid, at)
+            media_id = fields.get("MediaId")
+            if media_id:
+                self._media[str(media_id)] = {"at": at, "openid": openid, "kind": msg_type}
+
+    def take_custom_slot(self, openid: str) -> int:
+        """0 when a custom message may go to ``openid`` now (and count it), else the errcode."""
+        if self.custom_window is None:
+            return 0
+        now = self.clock()
+        with self._lock:
+            windows = self._windows.get(openid, {})
+            limits = {"message": (self.custom_window, self.custom_quota), "event": EVENT_WINDOW}
+            open_but_full = False
+            for scene in ("message", "event"):
+                window = windows.get(scene)
+                span, quota = limits[scene]
+                if window is None or now - window[0] > span:
+                    continue
+                if window[1] < quota:
+                    window[1] += 1
+                    return 0
+                open_but_full = True
+            return 45047 if open_but_full else 45015
 
     def snapshot(self) -> dict[str, Any]:
         """Users, tags, mass jobs and pending faults, for debugging and ``/_fake/state``."""
@@ -368,6 +459,9 @@ class FakeState:
                     "token_fetches": self._token_fetches,
                     "last_seq": self._seq,
                     "users": self._users,
+                    "windows": self._windows,
+                    "menu": self._menu,
+                    "conditional_menus": list(self._conditional.values()),
                     "tags": [
                         {"id": t.id, "name": t.name, "members": list(t.members)}
                         for t in self._tags.values()
@@ -470,7 +564,7 @@ class FakeState:
                 "qr_scene": 0,
                 "qr_scene_str": "",
             }
-            info.update({k: v for k, v in stored.items() if k != "last_interaction"})
+            info.update(stored)
             info["tagid_list"] = self.user_tag_ids(openid)
             return info
 
@@ -543,13 +637,51 @@ def _custom_send(ctx: Ctx) -> dict[str, Any]:
     _check_message_payload(body, msgtype)
     if not ctx.state.is_subscribed(openid):
         raise ApiError(43004)
-    window = ctx.state.custom_window
-    if window is not None:
-        with ctx.state._lock:
-            last = ctx.state._users.get(openid, {}).get("last_interaction")
-        if last is None or time.time() - last > window:
-            raise ApiError(45015)
+    refused = ctx.state.take_custom_slot(openid)
+    if refused:
+        raise ApiError(refused)
     return error_body(0)
+
+
+_TEMPLATE_RULES: dict[str, tuple[int, re.Pattern[str], str]] = {
+    "thing": (20, re.compile(r".+"), "up to 20 characters"),
+    "keyword": (20, re.compile(r".+"), "up to 20 characters"),
+    "character_string": (32, re.compile(r"[\x21-\x7e]+"), "up to 32 letters, digits or symbols"),
+    "number": (32, re.compile(r"[0-9]+(\.[0-9]+)?"), "up to 32 digits"),
+    "phone_number": (17, re.compile(r"[0-9+\-() ]+"), "up to 17 digits or symbols"),
+    "phrase": (5, re.compile(r"[\u4e00-\u9fff]+"), "up to 5 Chinese characters"),
+    "time": (40, re.compile(
+        r"(\d{4}年\d{1,2}月\d{1,2}日 ?)?\d{1,2}:\d{2}(~(\d{4}年\d{1,2}月\d{1,2}日 ?)?\d{1,2}:\d{2})?"
+        r"|\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?"), "a 24-hour time like 2019年10月1日 15:01"),
+    "date": (40, re.compile(r"\d{4}年\d{1,2}月\d{1,2}日( \d{1,2}:\d{2})?|\d{4}-\d{2}-\d{2}"),
+             "a date like 2019年10月1日"),
+}
+
+
+def template_violations(data: dict[str, Any]) -> list[str]:
+    """What WeChat's 2023 template rules refuse or hide in one message's ``data``."""
+    out = []
+    for key, item in data.items():
+        if key in ("first", "remark"):
+            out.append(f"data.{key} is no longer shown (since 2023-05-04)")
+            continue
+        value = item.get("value") if isinstance(item, dict) else None
+        if not isinstance(value, str) or not value:
+            out.append(f"data.{key} has no value")
+            continue
+        if isinstance(item, dict) and "color" in item:
+            out.append(f"data.{key}.color is no longer supported")
+        if "\n" in value or "\r" in value:
+            out.append(f"data.{key} holds a line break")
+        m = re.fullmatch(r"([a-z_]+?)\d+", key)
+        rule = _TEMPLATE_RULES.get(m.group(1)) if m else None
+        if rule is None:
+            out.append(f"data.{key} is not a keyword of a category template")
+            continue
+        limit, pattern, hint = rule
+        if len(value) > limit or not pattern.fullmatch(value):
+            out.append(f"data.{key} = {value!r} is not {hint}")
+    return out
 
 
 @endpoint("/cgi-bin/message/template/send", json_body=True)
@@ -560,8 +692,12 @@ def _template_send(ctx: Ctx) -> dict[str, Any]:
     templates = ctx.state.templates
     if not template_id or (templates is not None and template_id not in templates):
         raise ApiError(40037)
-    if "data" in body:
-        _obj(body["data"])
+    violations = template_violations(_obj(body.get("data", {})))
+    if violations:
+        ctx.record_extra["violations"] = violations
+        answer = error_body(47003)
+        answer["errmsg"] = "argument invalid! " + "; ".join(violations) + answer["errmsg"][len("argument invalid!"):]
+        return answer
     if not ctx.state.is_subscribed(openid):
         raise ApiError(43004)
     return error_body(0, {"msgid": ctx.state.next_msg_id()})
@@ -821,6 +957,133 @@ def _media_upload(ctx: Ctx) -> dict[str, Any]:
     return {"type": media_type, key: media_id, "created_at": int(time.time())}
 
 
+def tiny_png(width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (70, 130, 180)) -> bytes:
+    """A real, valid PNG image (what media/get hands back), built without an imaging library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+@dataclass
+class Raw:
+    """A non-JSON answer (a downloaded file)."""
+
+    data: bytes
+    content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@endpoint("/cgi-bin/media/get")
+def _media_get(ctx: Ctx) -> Any:
+    media_id = ctx.query.get("media_id") or ""
+    with ctx.state._lock:
+        media = ctx.state._media.get(media_id)
+        now = ctx.state.clock()
+    if media is None or now - media["at"] > MEDIA_LIFETIME:
+        raise ApiError(40007)
+    data = tiny_png()
+    ctx.record_extra["download"] = {"media_id": media_id, "size": len(data)}
+    return Raw(data, "image/png", {"Content-disposition": f'attachment; filename="{media_id[:32]}.png"'})
+
+
+# ---- menus
+def _check_buttons(buttons: Any) -> None:
+    if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
+        raise ApiError(40016)
+    for b in buttons:
+        b = _obj(b)
+        name = b.get("name")
+        if not isinstance(name, str) or not name or len(name.encode()) > 16:
+            raise ApiError(40018)
+        subs = b.get("sub_button")
+        if subs:
+            if not isinstance(subs, list) or len(subs) > 5:
+                raise ApiError(40023)
+            for sb in subs:
+                sb = _obj(sb)
+                sname = sb.get("name")
+                if not isinstance(sname, str) or not sname or len(sname.encode()) > 60:
+                    raise ApiError(40025)
+                _check_action(sb, sub=True)
+        else:
+            _check_action(b, sub=False)
+
+
+def _check_action(b: dict[str, Any], sub: bool) -> None:
+    kind = b.get("type")
+    if kind not in BUTTON_TYPES:
+        raise ApiError(40017)
+    if kind == "click" or kind.startswith(("scancode", "pic_", "location")):
+        key = b.get("key")
+        if not isinstance(key, str) or not key or len(key.encode()) > 128:
+            raise ApiError(40019)
+    if kind == "view":
+        url = b.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")) or len(url.encode()) > 1024:
+            raise ApiError(40027 if sub else 40066)
+
+
+@endpoint("/cgi-bin/menu/create", json_body=True)
+def _menu_create(ctx: Ctx) -> dict[str, Any]:
+    buttons = _obj(ctx.body).get("button")
+    _check_buttons(buttons)
+    with ctx.state._lock:
+        ctx.state._menu = {"button": copy.deepcopy(buttons)}
+        ctx.state._conditional.clear()  # creating the default menu drops conditional ones
+    return error_body(0)
+
+
+@endpoint("/cgi-bin/menu/addconditional", json_body=True)
+def _menu_addconditional(ctx: Ctx) -> dict[str, Any]:
+    body = _obj(ctx.body)
+    _check_buttons(body.get("button"))
+    rule = body.get("matchrule")
+    if not isinstance(rule, dict) or not any(v not in (None, "") for v in rule.values()):
+        raise ApiError(65304)
+    state = ctx.state
+    with state._lock:
+        if state._menu is None:
+            raise ApiError(65303)
+        if "tag_id" in rule and str(rule["tag_id"]) and _int(rule["tag_id"], 45159) not in state._tags:
+            raise ApiError(45159)
+        menu_id = state._next_menu_id
+        state._next_menu_id += 1
+        state._conditional[menu_id] = {"button": copy.deepcopy(body["button"]), "matchrule": rule, "menuid": menu_id}
+    return {"menuid": str(menu_id)}
+
+
+@endpoint("/cgi-bin/menu/delconditional", json_body=True)
+def _menu_delconditional(ctx: Ctx) -> dict[str, Any]:
+    menu_id = _int(_obj(ctx.body).get("menuid"), 46003)
+    with ctx.state._lock:
+        if ctx.state._conditional.pop(menu_id, None) is None:
+            raise ApiError(46003)
+    return error_body(0)
+
+
+@endpoint("/cgi-bin/menu/get")
+def _menu_get(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state._lock:
+        if ctx.state._menu is None:
+            raise ApiError(46003)
+        out: dict[str, Any] = {"menu": copy.deepcopy(ctx.state._menu)}
+        if ctx.state._conditional:
+            out["conditionalmenu"] = copy.deepcopy(list(ctx.state._conditional.values()))
+        return out
+
+
+@endpoint("/cgi-bin/menu/delete")
+def _menu_delete(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state._lock:
+        ctx.state._menu = None
+        ctx.state._conditional.clear()
+    return error_body(0)
+
+
 def _token(ctx: Ctx) -> dict[str, Any]:
     state, q = ctx.state, ctx.query
     if q.get("grant_type") != "client_credential":
@@ -937,6 +1200,14 @@ def create_fake_app(
         state.subscribe(openid, **spec)
         return _json_response({"ok": True})
 
+    @app.post("/_fake/inbound")
+    def fake_inbound() -> Response:
+        spec = request.get_json(force=True, silent=True)
+        if not isinstance(spec, dict) or not spec.get("FromUserName"):
+            return _json_response({"ok": False, "error": "the message's fields (FromUserName, MsgType …) needed"}, 400)
+        state.inbound(spec)
+        return _json_response({"ok": True})
+
     @app.post("/_fake/reset")
     def fake_reset() -> Response:
         state.reset()
@@ -978,6 +1249,12 @@ def _handle(state: FakeState, path: str) -> Response:
     }
 
     def done(answer: Any, status: int = 200, as_json: bool = True) -> Response:
+        if isinstance(answer, Raw):
+            entry["status"] = status
+            entry["response"] = {"content_type": answer.content_type, "size": len(answer.data)}
+            entry["errcode"] = 0
+            state.record(entry)
+            return Response(answer.data, status=status, content_type=answer.content_type, headers=answer.headers)
         entry["status"] = status
         entry["response"] = answer
         entry["errcode"] = answer.get("errcode", 0) if isinstance(answer, dict) else None
@@ -1135,6 +1412,9 @@ class FakeWeChat:
 
     def touch(self, openid: str, at: float | None = None) -> None:
         self.state.touch(openid, at)
+
+    def inbound(self, fields: dict[str, Any]) -> None:
+        self.state.inbound(fields)
 
     def reset(self) -> None:
         self.state.reset()

@@ -11,6 +11,7 @@ import itertools
 import secrets
 import string
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,9 @@ class WeChatServer:
     appid: str = ""
     encoding_aes_key: str = ""
     mode: str = "plain"
+    # Told of every message built, as WeChat's API learns of what users send (the fake uses it
+    # to open customer-service windows and keep photos downloadable).
+    observer: Callable[[dict[str, Any]], None] | None = None
     crypto: WeChatCrypto | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -100,6 +104,8 @@ class WeChatServer:
         self, fields: dict[str, Any], timestamp: int | None = None, nonce: str | None = None
     ) -> Request:
         ts, nonce = str(timestamp or int(time.time())), nonce or _nonce()
+        if self.observer is not None:
+            self.observer(fields)
         plain = to_xml(fields)
         params = {
             "signature": signature(self.token, ts, nonce),

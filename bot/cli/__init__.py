@@ -13,6 +13,7 @@ from bot.console import cli as console
 from bot.notices import cli as notices
 from bot.people import cli as people
 from bot.tickets import cli as tickets
+from bot.wechat import menu_cli
 
 
 @click.group()
@@ -40,7 +41,7 @@ def main(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     ctx.obj = Obj(config_path)
 
 
-for _module in (run, data, faq, people, tickets, notices, console):
+for _module in (run, data, faq, people, tickets, notices, console, menu_cli):
     for _name in _module.COMMANDS:
         main.add_command(getattr(_module, _name))
 main.add_command(nlu.nlu_command, "nlu")

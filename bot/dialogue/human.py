@@ -7,6 +7,7 @@ import re
 from bot.dialogue.turn import Turn
 from bot.tickets import flow as ticket_flow
 from bot.tickets import office_hours
+from bot.wechat.message import HandOff
 
 # Asking for a person in so many words ("转人工", "我要找客服", "人工服务"); "员工" is not one.
 _PERSON = re.compile(
@@ -24,6 +25,9 @@ def in_office_hours(turn: Turn) -> bool:
 
 
 def handle(turn: Turn) -> str | None:
+    if turn.services.settings.human.transfer_to_kf and in_office_hours(turn):
+        # The account's agents take the chat in WeChat's 客服 system; nothing to call back.
+        return HandOff(turn.say("human_transferred"))
     draft = ticket_flow.Draft(kind="human", description=turn.text, category="人工",
                               contact_phone=turn.intent.slots.get("phone") or turn.person.phone)
     ticket = ticket_flow.open_ticket(turn.session, turn.services.settings, draft, turn.person, turn.now)

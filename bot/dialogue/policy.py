@@ -39,6 +39,7 @@ from bot.tickets import cancel_chat, praise, staff_chat, status_chat
 from bot.tickets import complaint_form as complaint
 from bot.tickets import repair_form as repair
 from bot.tickets.limits import TicketLimitReached
+from bot.wechat import media
 from bot.wechat.events import handle_event
 from bot.wechat.message import message_text, raw_event, raw_type
 from intents.model import Context, Intent
@@ -116,6 +117,7 @@ class Route:
 
 
 def _image(turn: Turn) -> str | None:
+    media.keep(turn.session, turn.services.settings, turn.openid, turn.raw, turn.now)
     conv = turn.conversation
     if conv is not None and conv.kind == repair.FORM:
         return repair.add_photo(turn, turn.media_url)

@@ -21,10 +21,9 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.notices import compose as notices
-from bot.outbound import jobs, outbox
+from bot.outbound import jobs, outbox, templates
 from bot.outbound.registry import JobKind, Outcome, RefKind
 from bot.wechat import tags as wechat_tags
-from replies import fill
 from storage.clock import utcnow
 from storage.models import Job, Notice, NoticeBatch, NoticeDelivery, Outbox
 
@@ -71,11 +70,13 @@ def _enqueue_each(session: Session, settings: Settings, notice: Notice, deliveri
     """One outbox row per recipient, paced; returns how they go (template | text)."""
     cfg = settings.notice
     text = notices.message_text(settings, notice)
+    c = settings.community
     values = {
-        "title": notice.title, "body": notice.body, "date": notices.local_label(settings, notice.send_at),
-        "until": notices.local_label(settings, notice.until) if notice.until else "",
+        "title": notice.title, "body": notice.body, "date": notice.send_at or now,
+        "until": notice.until or "", "time": now, "community": c.name, "company": c.company,
+        "hotline": c.hotline, "duty_phone": c.duty_phone,
     }
-    data = {k: fill(v, settings.community, **values).strip() for k, v in cfg.template_fields.items()}
+    data = templates.render(cfg.template_fields, values, c.tz)
     via = "template" if cfg.template_id else "text"
     rows = []
     for i, d in enumerate(deliveries):

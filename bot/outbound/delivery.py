@@ -82,6 +82,9 @@ def backoff(
 
 
 def send(client: WeChatApi, row: Outbox) -> dict[str, Any]:
+    sender = REGISTRY.senders.get(row.kind)
+    if sender is not None:
+        return sender(client, row)
     payload = row.payload
     if payload.get("method") == "get":
         result = client.get(payload["endpoint"], params=payload["body"])

@@ -1,34 +1,107 @@
-"""Pushes to people, as outbox rows: a customer-service text inside WeChat's 48-hour window,
-a template message outside it when one is configured."""
+"""Pushes to people, as outbox rows; `planner` chooses the channel (a customer-service text while
+WeChat's window allows, else the configured template, else a dead letter that says why)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.outbound import outbox
-from replies import fill
-from storage.models import Outbox, Person
+from bot.outbound import planner, templates
+from storage.clock import utcnow
+from storage.models import MediaFile, Outbox, Person
 
-CS_WINDOW = timedelta(hours=48)
-
-
-def in_window(person: Person, now: datetime) -> bool:
-    last = person.last_inbound_at
-    if last is None:
-        return False
-    return now - last < CS_WINDOW
+_TICKET_NUMBER = re.compile(r"\b(?:BX|TS|BY|RG)\d{6,}\b")
 
 
-def _fields(mapping: dict[str, str], settings: Settings, values: dict[str, Any]) -> dict[str, str]:
-    return {k: fill(v, settings.community, **values).strip() for k, v in mapping.items()}
+def _url(settings: Settings, number: str | None, photo: str = "") -> str | None:
+    url = settings.push.detail_url
+    if not url or ("{photo}" in url and not photo):
+        return None  # a link to nothing is worse than none
+    return url.replace("{number}", number or "").replace("{photo}", photo)
 
 
-def _url(settings: Settings, number: str | None) -> str | None:
-    return settings.push.detail_url.replace("{number}", number or "") if settings.push.detail_url else None
+def _photo(session: Session, refs: list[str]) -> str:
+    """The kept name of the first photo among a ticket's photo references (PicUrl or MediaId)."""
+    if not refs:
+        return ""
+    name = session.execute(
+        select(MediaFile.name)
+        .where(or_(MediaFile.pic_url.in_(refs), MediaFile.media_id.in_(refs)))
+        .order_by(MediaFile.id)
+    ).scalars().first()
+    return name or ""
+
+
+def _common(settings: Settings, now: datetime) -> dict[str, Any]:
+    c = settings.community
+    return {"community": c.name, "company": c.company, "hotline": c.hotline, "duty_phone": c.duty_phone,
+            "time": now}
+
+
+_HEADLINE = re.compile(r"^【([^】]{1,12})】\s*")
+
+
+def _split(text: str) -> tuple[str, str]:
+    """(headline, the rest as one line): "【催单】住户在催…" -> ("催单", "住户在催…")."""
+    text = text.strip()
+    m = _HEADLINE.match(text)
+    if m:
+        return m.group(1), " ".join(text[m.end():].split())
+    first, _, rest = text.partition("\n")
+    return first.strip(), " ".join(rest.split())
+
+
+def _number_in(text: str) -> str:
+    m = _TICKET_NUMBER.search(text)
+    return m.group(0) if m else ""
+
+
+def resident_template(settings: Settings, text: str, now: datetime, *, title: str = "", number: str = "",
+                      status: str = "") -> planner.Template | None:
+    p = settings.push
+    if not p.resident_template_id:
+        return None
+    first, rest = _split(text)
+    values = _common(settings, now) | {
+        "title": title or first, "number": number or _number_in(text) or "-",
+        "status": status or "有新进展", "body": rest or first,
+    }
+    data = templates.render(p.resident_template_fields, values, settings.community.tz)
+    return planner.Template(p.resident_template_id, data, _url(settings, number))
+
+
+def staff_template(session: Session, settings: Settings, text: str, now: datetime,
+                   card: dict[str, Any] | None) -> planner.Template | None:
+    p = settings.push
+    if not p.staff_template_id:
+        return None
+    first, rest = _split(text)
+    if card is not None:
+        values = {"contact_phone": _phone(card.get("contact", ""))} | card
+        if _HEADLINE.match(text.strip()):
+            values["title"] = first  # 【转派工单】, 【返修】: why this card comes again
+    else:
+        # A text for staff that isn't a ticket card (an escalation, a nudge) still reaches them
+        # through the card's template: its first line as the title, the rest as the description.
+        number = _number_in(text)
+        body = (rest or first).replace(f"工单 {number}", "").replace(number, "").strip() if number else rest or first
+        values = {"title": first, "number": number or "-", "category": "", "place": "",
+                  "description": body, "contact": "", "contact_phone": "",
+                  "preferred_time": "", "status": "", "urgent": "", "assignee": "", "body": rest}
+    values = _common(settings, now) | values
+    data = templates.render(p.staff_template_fields, values, settings.community.tz)
+    photo = _photo(session, list(values.get("photo_refs") or [])) if "{photo}" in p.detail_url else ""
+    return planner.Template(p.staff_template_id, data, _url(settings, values.get("number"), photo))
+
+
+def _phone(contact: str) -> str:
+    digits = re.sub(r"[^0-9+\-]", "", str(contact))
+    return digits if sum(ch.isdigit() for ch in digits) >= 7 else ""
 
 
 def to_resident(
@@ -43,16 +116,12 @@ def to_resident(
     status: str = "",
     dedupe_key: str | None = None,
 ) -> Outbox | None:
-    if person is None or not person.openid or not person.active:
-        return None  # nobody to reach, or they unfollowed: WeChat would answer 43004
-    tpl = settings.push.resident_template_id
-    if tpl and not in_window(person, now):
-        values = {"title": title or text.split("\n", 1)[0], "number": number, "status": status, "body": text}
-        return outbox.enqueue_template(
-            session, person.openid, tpl, _fields(settings.push.resident_template_fields, settings, values),
-            url=_url(settings, number), dedupe_key=dedupe_key,
-        )
-    return outbox.enqueue_text(session, person.openid, text, dedupe_key=dedupe_key)
+    """The row that carries the push; None when nobody can be reached (unfollowed, unknown, or no
+    channel left: then a dead letter records why)."""
+    tpl = resident_template(settings, text, now, title=title, number=number, status=status)
+    row = planner.send(session, person, text, now, template=tpl, dedupe_key=dedupe_key,
+                       missing="[push] resident_template_id is empty")
+    return None if row is None or row.status == "dead" else row
 
 
 def to_staff(
@@ -62,15 +131,13 @@ def to_staff(
     text: str,
     card: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
+    now: datetime | None = None,
 ) -> Outbox | None:
-    """Staff get the ticket card as a template when configured (it reaches them outside the
-    48-hour window), else as a customer-service text."""
-    if person is None or not person.openid or not person.active:
-        return None
-    tpl = settings.push.staff_template_id
-    if tpl and card is not None:
-        return outbox.enqueue_template(
-            session, person.openid, tpl, _fields(settings.push.staff_template_fields, settings, card),
-            url=_url(settings, card.get("number")), dedupe_key=dedupe_key,
-        )
-    return outbox.enqueue_text(session, person.openid, text, dedupe_key=dedupe_key)
+    """Ticket cards go by template by default (`[push] staff_channel`): staff often last wrote
+    days ago. Other staff texts go as customer-service texts while the window allows."""
+    now = now or utcnow()
+    tpl = staff_template(session, settings, text, now, card)
+    prefer = card is not None and settings.push.staff_channel == "template"
+    row = planner.send(session, person, text, now, template=tpl, prefer_template=prefer,
+                       dedupe_key=dedupe_key, missing="[push] staff_template_id is empty")
+    return None if row is None or row.status == "dead" else row

@@ -41,6 +41,8 @@ class RefKind(StrEnum):
     WECHAT_TAGS = "wechat_tags"
     WECHAT_TAG = "wechat_tag"
     WECHAT_TAG_MEMBERS = "wechat_tag_members"
+    PUSH = "push"  # a planned push: a text refused for the window goes out as its template
+    MEDIA_FILE = "media_file"  # a photo downloaded by MediaId before WeChat deletes it
 
 
 @dataclass
@@ -56,6 +58,8 @@ class Outcome:
 
 
 JobHandler = Callable[["Session", "Settings", "Job", datetime], None]
+# Sends one row whose answer is not WeChat's JSON (a file download); returns what to record.
+Sender = Callable[[Any, "Outbox"], dict[str, Any]]
 # Called in the transaction that records a final result (sent or dead), so e.g. a notice's
 # per-recipient record can never disagree with it.
 ResultHook = Callable[["Session", "Outbox", Outcome], None]
@@ -65,12 +69,16 @@ ResultHook = Callable[["Session", "Outbox", Outcome], None]
 class Registry:
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     results: dict[str, ResultHook] = field(default_factory=dict)
+    senders: dict[str, Sender] = field(default_factory=dict)
 
     def job(self, kind: JobKind, fn: JobHandler) -> None:
         self.jobs[kind] = fn
 
     def on_result(self, kind: RefKind, fn: ResultHook) -> None:
         self.results[kind] = fn
+
+    def sender(self, row_kind: str, fn: Sender) -> None:
+        self.senders[row_kind] = fn
 
     def missing(self) -> list[str]:
         """Kinds that can be scheduled or enqueued but that nothing handles."""

@@ -167,7 +167,8 @@ def recovery_check(session: Session, settings: Settings, job: Job, now: datetime
     text = render("recovery_overdue", settings.community, number=ticket.number, due=due,
                   owner=ticket_flow.person_label(owner))
     for manager in routing.managers(session):
-        notify.to_staff(session, settings, manager, text, dedupe_key=f"recovery_overdue:{survey.id}:{manager.id}")
+        notify.to_staff(session, settings, manager, text, dedupe_key=f"recovery_overdue:{survey.id}:{manager.id}",
+                        now=now)
     store.add_event(session, ticket, "recovery_overdue", None, now)
 
 
@@ -215,7 +216,7 @@ def _recover(session: Session, settings: Settings, survey: Survey, ticket: Ticke
     text = render("recovery_push", settings.community, number=ticket.number, category=ticket.category,
                   place=ticket.place or "-", rating=rating, comment=comment or label("comment_none"),
                   contact=ticket.contact_phone or person.phone or label("contact_none"), due=due_label)
-    notify.to_staff(session, settings, owner, text, dedupe_key=f"recovery:{survey.id}")
+    notify.to_staff(session, settings, owner, text, dedupe_key=f"recovery:{survey.id}", now=now)
     jobs.schedule(session, JobKind.RECOVERY_CHECK, survey.id, due, f"recovery_check:{survey.id}")
     return render("survey_recovery", settings.community, owner=ticket_flow.person_label(owner), due=due_label,
                   phone=(owner.phone if owner and owner.phone else settings.community.hotline))
@@ -240,9 +241,10 @@ def reopen(session: Session, settings: Settings, ticket: Ticket, person: Person,
     ticket.accepted_at = ticket.arrived_at = ticket.done_at = None
     store.add_event(session, ticket, "reopened", person, now, text)
     assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
-    card = render("staff_card", settings.community, **ticket_flow.card_values(session, settings, ticket))
+    values = ticket_flow.card_values(session, settings, ticket)
+    card = render("staff_card", settings.community, **values)
     notify.to_staff(session, settings, assignee, render("reopen_push", settings.community, number=ticket.number,
-                                                        text=text, card=card))
+                                                        text=text, card=card), card=values, now=now)
     ticket_flow.schedule_escalations(session, settings, ticket, now, round_=ticket.reopen_count)
     return render("reopened", settings.community, number=ticket.number, assignee=ticket_flow.person_label(assignee))
 

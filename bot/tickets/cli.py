@@ -56,6 +56,7 @@ def tickets_show(obj: Obj, number: str) -> None:
 
     from bot.tickets.flow import local
     from bot.tickets.status import status_label
+    from bot.wechat import media
     from storage import tickets as store
     from storage.migrate import upgrade
     from storage.models import Person
@@ -68,6 +69,7 @@ def tickets_show(obj: Obj, number: str) -> None:
             raise click.ClickException(f"no ticket {number}; `wuye tickets list` shows the numbers")
         names = {p.id: p.name or p.openid for p in session.execute(select(Person)).scalars()}
         events = store.events(session, t)
+        kept = media.for_photos(session, list(t.photos))
     click.echo(
         f"{t.number}  {t.kind}/{t.category}  {status_label(t.status)}{'  紧急' if t.urgent else ''}"
     )
@@ -78,8 +80,15 @@ def tickets_show(obj: Obj, number: str) -> None:
         f"reporter: {names.get(t.reporter_id, '-')}   assignee: {names.get(t.assignee_id, '-')}"
     )
     click.echo(f"description: {t.description}")
-    if t.photos:
-        click.echo("photos: " + " ".join(t.photos))
+    for ref in t.photos:
+        m = kept.get(ref)
+        if m is not None and m.status == "stored":
+            where = f"{media.file_path(obj.settings, m)} ({m.size} bytes)"
+        elif m is not None and m.status == "failed":
+            where = f"not kept: {m.error}"
+        else:
+            where = "downloading" if m is not None else "not kept (sent before photos were kept)"
+        click.echo(f"photo: {where}  [{ref}]")
     for e in events:
         when = local(obj.settings, e.created_at).strftime("%Y-%m-%d %H:%M")
         click.echo(f"  {when}  {e.action:<12} {names.get(e.actor_id, 'system'):<8} {e.note}")

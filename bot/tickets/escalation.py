@@ -27,7 +27,7 @@ def escalate_accept(session: Session, settings: Settings, job: Job, now: datetim
                   place=ticket.place or "-", minutes=job.payload.get("minutes", ""), assignee=person_label(assignee))
     targets = [p for p in routing.supervisors(session, ticket.category, ticket.building) if p.id != ticket.assignee_id]
     for person in targets or routing.managers(session):
-        notify.to_staff(session, settings, person, text, dedupe_key=f"job:{job.id}:{person.id}")
+        notify.to_staff(session, settings, person, text, dedupe_key=f"job:{job.id}:{person.id}", now=now)
     store.add_event(session, ticket, "escalated", None, now, "超时未接单 → 主管")
 
 
@@ -40,7 +40,7 @@ def escalate_resolve(session: Session, settings: Settings, job: Job, now: dateti
                   place=ticket.place or "-", hours=job.payload.get("hours", ""),
                   status=status_label(ticket.status), assignee=person_label(assignee))
     for person in routing.managers(session):
-        notify.to_staff(session, settings, person, text, dedupe_key=f"job:{job.id}:{person.id}")
+        notify.to_staff(session, settings, person, text, dedupe_key=f"job:{job.id}:{person.id}", now=now)
     store.add_event(session, ticket, "escalated", None, now, "超时未完成 → 经理")
 
 

@@ -92,6 +92,7 @@ def card_values(session: Session, settings: Settings, ticket: Ticket) -> dict[st
         "status": status_label(ticket.status),
         "urgent": label("card_urgent_mark") if ticket.urgent else "",
         "assignee": person_label(assignee),
+        "photo_refs": list(ticket.photos),
     }
 
 
@@ -129,10 +130,11 @@ def tell_residents(session: Session, settings: Settings, ticket: Ticket, text: s
         )
 
 
-def push_card(session: Session, settings: Settings, ticket: Ticket, to: Person | None, prefix: str = "") -> None:
+def push_card(session: Session, settings: Settings, ticket: Ticket, to: Person | None, prefix: str = "",
+              now: datetime | None = None) -> None:
     values = card_values(session, settings, ticket)
     text = _say(settings, "staff_card", **values)
-    notify.to_staff(session, settings, to, prefix + text, card=values)
+    notify.to_staff(session, settings, to, prefix + text, card=values, now=now)
 
 
 # ---------------------------------------------------------------- opening
@@ -163,12 +165,13 @@ def open_ticket(session: Session, settings: Settings, draft: Draft, reporter: Pe
     if assignee is not None:
         ticket.assignee_id = assignee.id
         store.add_event(session, ticket, "assigned", None, now, person_label(assignee))
-        push_card(session, settings, ticket, assignee)
+        push_card(session, settings, ticket, assignee, now=now)
     if draft.urgent:
         values = card_values(session, settings, ticket)
         for sup in routing.supervisors(session, draft.category, draft.building):
             if sup.id != ticket.assignee_id:
-                notify.to_staff(session, settings, sup, _say(settings, "staff_urgent_card", **values), card=values)
+                notify.to_staff(session, settings, sup, _say(settings, "staff_urgent_card", **values), card=values,
+                                now=now)
     schedule_escalations(session, settings, ticket, now)
     return ticket
 
@@ -240,7 +243,7 @@ def transfer(session: Session, settings: Settings, ticket: Ticket, actor: Person
     card = _say(settings, "staff_card", **card_values(session, settings, ticket))
     notify.to_staff(session, settings, to, _say(
         settings, "staff_transfer_push", by=person_label(actor), number=ticket.number, card=card),
-        card=card_values(session, settings, ticket))
+        card=card_values(session, settings, ticket), now=now)
     tell_residents(session, settings, ticket, _say(
         settings, "resident_transferred", number=ticket.number, assignee=person_label(to),
         phone=to.phone or settings.community.hotline), now)
@@ -255,7 +258,7 @@ def cancel_by_resident(session: Session, settings: Settings, ticket: Ticket, act
     if ticket.assignee_id:
         notify.to_staff(session, settings, session.get(Person, ticket.assignee_id), _say(
             settings, "cancel_push", number=ticket.number, place=ticket.place or "-",
-            description=ticket.description[:60]))
+            description=ticket.description[:60]), now=now)
 
 
 def nudge(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> str:
@@ -272,5 +275,5 @@ def nudge(session: Session, settings: Settings, ticket: Ticket, actor: Person, n
                 description=ticket.description[:60], waited=duration_label(now - ticket.created_at))
     targets = [assignee] if assignee else routing.supervisors(session, ticket.category, ticket.building)
     for person in targets:
-        notify.to_staff(session, settings, person, text)
+        notify.to_staff(session, settings, person, text, now=now)
     return _say(settings, "nudge_sent", number=ticket.number, assignee=person_label(assignee))

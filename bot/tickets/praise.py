@@ -35,5 +35,5 @@ def handle(turn: Turn) -> str | None:
     text = turn.say("praise_forward", resident=resident, who=who, text=turn.text, number=ticket.number)
     targets = routing.supervisors(turn.session) if person is None or person.role != "supervisor" else routing.managers(turn.session)
     for target in targets:
-        notify.to_staff(turn.session, settings, target, text)
+        notify.to_staff(turn.session, settings, target, text, now=turn.now)
     return turn.say("praise_thanks", who=who)

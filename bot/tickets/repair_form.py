@@ -361,5 +361,6 @@ def urgent_place(turn: Turn) -> str:
     store.add_event(turn.session, ticket, "place_added", turn.person, turn.now, place)
     if ticket.assignee_id:
         ticket_flow.push_card(turn.session, turn.services.settings, ticket,
-                              turn.session.get(Person, ticket.assignee_id), prefix=label("staff_card_place_added"))
+                              turn.session.get(Person, ticket.assignee_id), prefix=label("staff_card_place_added"),
+                              now=turn.now)
     return turn.say("urgent_place_added", number=ticket.number, place=place)

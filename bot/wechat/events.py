@@ -31,8 +31,9 @@ def handle_event(
             person.updated_at = now
         return None
     if kind == "click":
-        people.touch(session, event.source, now)
-        return render("menu_click", community, key=event._data.get("EventKey") or "")
+        from bot.dialogue import menu_chat
+
+        return menu_chat.click(session, services, event, str(event._data.get("EventKey") or ""), now)
     if kind == "templatesendjobfinish":
         from bot.notices import delivery as notice_delivery
 

@@ -36,7 +36,7 @@ from wechatpy.replies import TextReply
 
 from bot.dialogue.policy import respond
 from bot.services import Services
-from bot.wechat.message import raw_event, raw_type
+from bot.wechat.message import raw_event, raw_type, reply_xml
 from replies import render
 from storage.clock import utcnow
 from storage.models import InboundMessage
@@ -181,7 +181,7 @@ def _handle(services: Services, msg: BaseMessage, claim: Claim, started: float) 
                 text: str | None = render("slow_down", services.settings.community)
             else:
                 text = respond(session, services, msg, now)
-            reply = TextReply(message=msg, content=text).render() if text else NO_REPLY
+            reply = reply_xml(msg, text) if text else NO_REPLY
             if text and time.monotonic() - started > budget:
                 reply = defer_reply(session, msg, claim, text)
             finished = session.execute(

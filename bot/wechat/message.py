@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 from wechatpy.messages import BaseMessage
+from wechatpy.replies import TextReply, TransferCustomerServiceReply
+
+
+class HandOff(str):
+    """An answer that passes the chat to the account's human agents (客服, `transfer_customer_service`)
+    instead of replying; the text says what happened, for logs and the chat simulator."""
+
+
+def reply_xml(msg: BaseMessage, text: str) -> str:
+    """The passive reply for a handler's answer."""
+    if isinstance(text, HandOff):
+        return TransferCustomerServiceReply(message=msg).render()
+    return TextReply(message=msg, content=text).render()
 
 
 def raw_type(msg: BaseMessage) -> str:

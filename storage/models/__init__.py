@@ -13,11 +13,11 @@ from storage.models.console import ConsoleLink
 from storage.models.dialogue import Conversation, FaqItem
 from storage.models.nlu import NluLabel, NluLastReading, NluModel, NluReviewItem
 from storage.models.notices import Notice, NoticeBatch, NoticeDelivery
-from storage.models.outbound import Job, Outbox
+from storage.models.outbound import Job, Outbox, ServiceWindow
 from storage.models.people import ROLES, BindState, House, Person, RosterEntry
 from storage.models.surveys import Survey
 from storage.models.tickets import Counter, Ticket, TicketEvent, TicketFollower
-from storage.models.wechat import InboundMessage, SeenNonce, WeChatTag
+from storage.models.wechat import InboundMessage, MediaFile, SeenNonce, WeChatTag
 
 __all__ = [
     "ROLES",
@@ -29,6 +29,7 @@ __all__ = [
     "House",
     "InboundMessage",
     "Job",
+    "MediaFile",
     "NluLabel",
     "NluLastReading",
     "NluModel",
@@ -40,6 +41,7 @@ __all__ = [
     "Person",
     "RosterEntry",
     "SeenNonce",
+    "ServiceWindow",
     "Survey",
     "Ticket",
     "TicketEvent",

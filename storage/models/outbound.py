@@ -62,3 +62,16 @@ class Job(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     done_at: datetime | None = None
+
+
+class ServiceWindow(SQLModel, table=True):
+    """Customer-service messages used of one person's current WeChat window (a message opens 5
+    for 48 hours; a menu click, follow or scan 3 for one minute). One row per openid and scene,
+    counted in the database so that every process shares the count."""
+
+    __tablename__ = "service_windows"
+
+    openid: str = Field(primary_key=True, max_length=64)
+    scene: str = Field(primary_key=True, max_length=16)  # message | event
+    opened_at: datetime
+    used: int = Field(default=0)

@@ -58,3 +58,24 @@ class WeChatTag(SQLModel, table=True):
     state: str = Field(default="unknown", max_length=16)
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MediaFile(SQLModel, table=True):
+    """A photo a person sent, kept by us: WeChat deletes media after 3 days and a PicUrl is not
+    meant to last. `name` is an unguessable handle, decided when the message arrives, so that a
+    card pushed before the download finishes can already link to it."""
+
+    __tablename__ = "media_files"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True)
+    openid: str = Field(max_length=64, index=True)
+    media_id: str = Field(max_length=160, unique=True)
+    pic_url: str = Field(default="", max_length=500, index=True)
+    status: str = Field(default="pending", max_length=16)  # pending | stored | failed
+    path: str = Field(default="", max_length=500)  # under [media] dir
+    content_type: str = Field(default="", max_length=64)
+    size: int = Field(default=0)
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    received_at: datetime = Field(default_factory=utcnow)
+    stored_at: datetime | None = None

@@ -1,0 +1,86 @@
+"""Photos kept: an image message is downloaded by MediaId through the outbox into [media] dir
+before WeChat deletes it (3 days), listed by `wuye tickets show`, linked from the staff card."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bot.cli import main
+from storage.models import MediaFile, Outbox
+from tests.community import Community, install_clock, start_clock
+
+NUMBER = re.compile(r"\b(BX|TS|BY|RG)\d{10}\b")
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def town(app, wechat, services, fake, monkeypatch) -> Community:  # type: ignore[no-untyped-def]
+    clock = start_clock()
+    install_clock(monkeypatch, clock)
+    return Community(app, wechat, services, fake, clock)
+
+
+def show(town: Community, number: str) -> str:
+    env = {"WUYE_DATABASE__URL": town.engine.url.render_as_string(hide_password=False),
+           "WUYE_MEDIA__DIR": town.services.settings.media.dir}
+    res = CliRunner().invoke(main, ["tickets", "show", number], env=env)
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def test_a_photo_sent_mid_form_is_downloaded_listed_and_linked_from_the_card(town: Community) -> None:
+    town.services.settings.push.detail_url = "https://wuye.example.com/media/{photo}"
+    town.say("o-wang", "厨房水龙头一直滴水")
+    assert "照片已收到" in town.photo("o-wang", "http://mmbiz.qpic.cn/leak.jpg")
+    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    town.tick()
+
+    (get,) = town.fake.calls(path="media/get")
+    assert get["errcode"] == 0 and get["query"]["media_id"].startswith("m-")
+    with Session(town.engine) as s:
+        (kept,) = s.execute(select(MediaFile)).scalars()
+    assert kept.status == "stored" and kept.pic_url == "http://mmbiz.qpic.cn/leak.jpg"
+    stored = Path(town.services.settings.media.dir) / kept.path
+    assert stored.read_bytes().startswith(PNG) and kept.size == stored.stat().st_size > 0
+
+    listing = show(town, number)
+    assert str(stored) in listing and "http://mmbiz.qpic.cn/leak.jpg" in listing
+
+    (card,) = town.fake.calls(path="message/template/send", touser="o-zhang")
+    assert card["body"]["url"] == f"https://wuye.example.com/media/{kept.name}"
+    res = town.client.get(f"/media/{kept.name}")
+    assert res.status_code == 200 and res.data.startswith(PNG) and res.mimetype == "image/png"
+    assert town.client.get("/media/not-a-photo").status_code == 404
+
+
+def test_a_photo_wechat_no_longer_has_is_marked_not_kept(town: Community) -> None:
+    town.say("o-wang", "阳台窗户关不严")
+    town.photo("o-wang", "http://mmbiz.qpic.cn/window.jpg")
+    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    town.clock.advance(days=3, hours=1)  # the worker was down longer than WeChat keeps media
+    town.tick()
+    (get,) = town.fake.calls(path="media/get")
+    assert get["errcode"] == 40007
+    with Session(town.engine) as s:
+        (kept,) = s.execute(select(MediaFile)).scalars()
+        fetch = s.execute(select(Outbox).where(Outbox.kind == "media_get")).scalar_one()
+    assert kept.status == "failed" and "40007" in (kept.error or "")
+    assert fetch.status == "sent"  # answered for good: not retried eight times
+    assert "not kept: 40007" in show(town, number)
+
+
+def test_staff_proof_photo_is_kept_too(town: Community) -> None:
+    town.say("o-wang", "卫生间水管漏水")
+    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    town.say("o-zhang", f"接单 {number}")
+    town.say("o-zhang", f"完成 {number} 换了软管")
+    town.photo("o-zhang", "http://mmbiz.qpic.cn/fixed.jpg")
+    town.tick()
+    listing = show(town, number)
+    assert "http://mmbiz.qpic.cn/fixed.jpg" in listing and "bytes" in listing
