@@ -23,5 +23,6 @@ def handle(turn: Turn) -> str:
         return turn.say("console_staff_only")
     url = links.issue(turn.session, settings, turn.person, turn.now)
     minutes = settings.console.link_minutes
-    notify.to_staff(turn.session, settings, turn.person, turn.say("console_link_push", url=url, minutes=minutes))
+    notify.to_staff(turn.session, settings, turn.person, turn.say("console_link_push", url=url, minutes=minutes),
+                    now=turn.now)
     return turn.say("console_link_sent", minutes=minutes)
