@@ -35,6 +35,8 @@ def _wait_until(condition, timeout: float = 20.0) -> None:  # type: ignore[no-un
 def test_one_hanging_call_does_not_hold_the_rest_of_the_batch(settings, engine, fake) -> None:  # type: ignore[no-untyped-def]
     settings.wechat.timeout_seconds = 30.0  # the hang outlasts the whole test unless woken
     client = make_client(settings)
+    for openid in ("o-hang", *(f"o-ok-{i}" for i in range(9))):
+        fake.touch(openid)  # they wrote to the account: WeChat accepts customer-service texts to them
     with session_scope(engine) as s:
         outbox.enqueue_text(s, "o-hang", "first in the queue")
         for i in range(9):
