@@ -173,6 +173,25 @@ def machine_cpu_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
+
+def stop_process(proc: subprocess.Popen[bytes] | None, grace: float) -> None:
+    """SIGTERM (a graceful drain), then SIGKILL after `grace` seconds."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def log_tail(log: Path, what: str) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+    except OSError:
+        return f"(no {what} log)"
+
 @dataclass
 class Server:
     """One gunicorn master running `app_spec`, warmed up, on a free loopback port."""
@@ -228,20 +247,10 @@ class Server:
         return sum(_cpu_seconds(pid) for pid in self.worker_pids)
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, grace=15)
 
     def _log_tail(self) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
-        except OSError:
-            return "(no gunicorn log)"
+        return log_tail(self.log, "gunicorn")
 
 
 @dataclass
@@ -285,20 +294,10 @@ class ServeServer:
         return _cpu_seconds(self.proc.pid) if self.proc is not None else 0.0
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, grace=20)
 
     def _log_tail(self) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
-        except OSError:
-            return "(no serve log)"
+        return log_tail(self.log, "serve")
 
 
 # ------------------------------------------------------------------ the load generator
