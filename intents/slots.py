@@ -19,25 +19,146 @@ SLOT_KEYS: tuple[str, ...] = (
 
 # --- phone and ticket numbers ---------------------------------------------------
 # Mobile numbers are 11 digits starting 13-19; residents group them 3-4-4 with
-# spaces or dashes and sometimes prefix +86.
-_PHONE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?![\d])")
+# spaces or dashes and sometimes prefix +86 / 0086.
+_PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[\s-]*)?(1[3-9]\d(?:[\s-]?\d){8})(?![\d])")
+# Grouped any other way ("13 800 001 111", "138.0000.1111") a number is read only where the
+# message says it is a phone number: such groupings are also how addresses and amounts look.
+_PHONE_LOOSE = re.compile(r"(?<!\d)(1(?:[\s.\-]{0,2}\d){10})(?!\d)")
+_PHONE_CUE = re.compile(r"电话|手机|号码|联系|tel|phone|\+86|0086", re.IGNORECASE)
+# A number spoken digit by digit, as voice input writes it ("幺三八零零…").
+_SPOKEN_DIGITS = re.compile("[零〇○洞一幺二两三四五六七八九]{11}")
 _TICKET = re.compile(r"(?<![A-Za-z])([A-Za-z]{2}\d{10})(?!\d)")
 
 # --- addresses --------------------------------------------------------------------
+# The grammar of a Chinese flat address: [期/区] building (号楼 栋 幢 座 #, a number or a
+# letter) - unit (单元, or 门 right after a building) - [floor 楼/层] - room (3-4 digits,
+# optionally 室 房 户 号), or the same as 3-2-501 / 3#2-501 / 3栋2-501. Each part may be
+# written in Chinese numerals (三栋, 五零一, 五百零一) and the parts may come in any order
+# or after the fault text; numbers after 楼上/对门/隔壁 are the neighbours', not the sender's.
 _N = f"[{NUMERAL_CHARS}]"
-# Chinese numerals in an address position become digits: before a building/unit
-# marker (十二栋, 二单元) or right after one (单元五零一).
-_CN_BEFORE_MARKER = re.compile(f"({_N}+)(?=\\s*(?:号楼|栋|幢|座|单元|室|号))")
-_CN_AFTER_MARKER = re.compile(f"(?<=[栋幢座元楼])(\\s*)({_N}{{3,4}})(?![{NUMERAL_CHARS}])")
+_MARKER = r"号楼|栋|幢|座|单元|室|号|楼|层|房|户|门|期|区"
+# Chinese numerals in an address position become digits: before a marker (十二栋,
+# 二单元, 一千零二室, 七楼) or after one (单元五零一, 单元 六百零二).
+_CN_BEFORE_MARKER = re.compile(f"({_N}+)(?=\\s*(?:{_MARKER}))")
+_CN_AFTER_MARKER = re.compile(
+    f"(?<=[栋幢座元楼层门#\\d])(\\s*)({_N}{{3,}}|{_N}*[百千]{_N}*)(?![{NUMERAL_CHARS}])"
+)
+_DASHES = re.compile(r"(?<=\d)\s*[—–－~～_]+\s*(?=\d)")
 
-_DASHED3 = re.compile(r"(?<![A-Za-z0-9-])(\d{1,3})\s*-\s*(\d{1,2})\s*-\s*(\d{3,4})(?![\d-])")
+_DASHED3 = re.compile(r"(?<![A-Za-z0-9-])(\d{1,3})\s*(?:-|#|号楼|栋|幢|座)\s*(\d{1,2})\s*-\s*(\d{3,4})(?![\d-])")
 _DASHED2 = re.compile(r"(?<![A-Za-z0-9-])(\d{1,2})\s*-\s*(\d{3,4})(?![\d-])")
 _BUILDING = re.compile(
-    r"(?<![A-Za-z0-9])([A-Za-z]|\d{1,3})\s*(?:号楼|栋|幢|座|#|号(?=\s*\d{1,2}\s*单元))"
+    r"(?<![A-Za-z0-9])([A-Za-z]|\d{1,3})\s*"
+    r"(?:号楼|号?栋|号?幢|号?座|#楼?|号(?=\s*\d{1,2}\s*(?:单元|门)))"
 )
-_UNIT = re.compile(r"(?<!\d)(\d{1,2})\s*单元")
-_ROOM_AFTER = re.compile(r"\s*(\d{3,4})(?:室|号|房)?(?!\d)")
-_ROOM_SUFFIX = re.compile(r"(?<!\d)(\d{3,4})\s*室")
+_UNIT = re.compile(r"(?<![\d-])(\d{1,2})\s*单元")
+# 门 is a unit only right after a building ("5号楼3门"): 门口, 门禁 and 大门 are not.
+_UNIT_DOOR = re.compile(r"[\s,，的]*(\d{1,2})\s*门(?![口禁卡铃锁窗框把牌面])")
+_FLOOR = re.compile(r"(?<!\d)\d{1,2}\s*[楼层](?![上下道梯顶])")
+# what a number is when a word follows it: a floor, a building, an amount, a count
+_NOT_A_ROOM_AFTER = r"(?!\s*(?:[楼层](?![上下道梯顶里外])|[栋幢座块元年月日平米次分秒个人度]))"
+_ROOM_AFTER = re.compile(r"[\s,，、的]*(?:\d{1,2}\s*[楼层][\s,，、的]*)?(\d{3,4})(?!\d)" + _NOT_A_ROOM_AFTER)
+_ROOM_SUFFIX = re.compile(r"(?<![\d-])(\d{3,4})\s*(?:室|房|户|号(?!楼))")
+_ROOM_BARE = re.compile(r"(?<![\d.:/-])(\d{3,4})(?![\d.:/-])" + _NOT_A_ROOM_AFTER)
+# Whose number this is: a neighbour's ("楼上1502漏水", "对门602"), not the sender's.
+_NEIGHBOUR = re.compile(r"(?:楼上|楼下|对门|隔壁|邻居|上面|下面|上边|下边|上层|下层)[是的家那户]*\s*$")
+
+
+def _spoken_phone(text: str) -> str:
+    """A mobile number spoken digit by digit, as digits; the rest of the text as it is."""
+    def digits(m: re.Match[str]) -> str:
+        value = "".join(str(chinese_to_int(c)) for c in m.group(0))
+        return value if re.fullmatch(r"1[3-9]\d{9}", value) else m.group(0)
+
+    return _SPOKEN_DIGITS.sub(digits, text)
+
+
+def extract_phone(text: str) -> tuple[str | None, str]:
+    """The first mobile number as 11 digits, and the text with it blanked out."""
+    text = _spoken_phone(text)
+    m = _PHONE.search(text)
+    if not m and _PHONE_CUE.search(text):
+        loose = _PHONE_LOOSE.search(text)
+        if loose and re.fullmatch(r"1[3-9]\d{9}", re.sub(r"\D", "", loose.group(1))):
+            m = loose
+    if not m:
+        return None, text
+    digits = re.sub(r"\D", "", m.group(1))
+    return digits, text[: m.start()] + " " + text[m.end() :]
+
+
+def _digitise_address(text: str) -> str:
+    def before(m: re.Match[str]) -> str:
+        value = chinese_to_int(m.group(1))
+        return m.group(1) if value is None else str(value)
+
+    def after(m: re.Match[str]) -> str:
+        value = chinese_to_int(m.group(2))
+        return m.group(0) if value is None else m.group(1) + str(value)
+
+    text = _DASHES.sub("-", text)
+    text = _CN_BEFORE_MARKER.sub(before, text)
+    text = _CN_AFTER_MARKER.sub(after, text)
+    return text
+
+
+def _room_ok(t: str, start: int) -> bool:
+    return not _NEIGHBOUR.search(t[max(0, start - 6) : start])
+
+
+def extract_address(text: str) -> dict[str, str | None]:
+    t = _digitise_address(text)
+    found: dict[str, str | None] = {"building": None, "unit": None, "room": None}
+    m = _DASHED3.search(t)
+    if m:
+        found.update(building=m.group(1), unit=m.group(2), room=m.group(3))
+        return found
+    b = _BUILDING.search(t)
+    if b:
+        found["building"] = b.group(1).upper()
+    u = _UNIT.search(t)
+    if u:
+        found["unit"] = u.group(1)
+    elif b:
+        door = _UNIT_DOOR.match(t, b.end())
+        if door:
+            found["unit"] = door.group(1)
+            u = door
+    if b and not u:
+        unit_room = re.compile(r"\s*(\d{1,2})\s*-\s*(\d{3,4})(?![\d-])").match(t, b.end())
+        if unit_room:
+            found.update(unit=unit_room.group(1), room=unit_room.group(2))
+            return found
+    # the room: right after the unit or the building, else one marked 室/房/户/号, else a
+    # bare 3-4 digit number in a message that gave a building or unit
+    for anchor in (u, b):
+        if anchor is None:
+            continue
+        r = _ROOM_AFTER.match(t, anchor.end())
+        if r and _room_ok(t, r.start(1)):
+            found["room"] = r.group(1)
+            break
+    if found["room"] is None:
+        for r in _ROOM_SUFFIX.finditer(t):
+            if _room_ok(t, r.start()):
+                found["room"] = r.group(1)
+                break
+    if found["room"] is None and (b or u):
+        masked = t
+        for part in (b, u):
+            if part is not None:
+                masked = masked[: part.start()] + " " * (part.end() - part.start()) + masked[part.end() :]
+        masked = _FLOOR.sub(lambda f: " " * len(f.group(0)), masked)
+        for r in _ROOM_BARE.finditer(masked):
+            if _room_ok(masked, r.start()):
+                found["room"] = r.group(1)
+                break
+    if found["building"] is None and found["unit"] is None:
+        d = _DASHED2.search(t)
+        if d:
+            found.update(building=d.group(1), room=d.group(2))
+    return found
+
 
 # --- repair category, urgency, area, time ----------------------------------------
 # Checked in order: the first category whose words appear wins, so the specific
@@ -90,60 +211,6 @@ PREFERRED_TIME = re.compile(
     f"(?:{_DAY}\\s*{_PART}?\\s*(?:{_CLOCK})?|{_PART}\\s*(?:{_CLOCK})?|{_CLOCK})\\s*{_REL}?"
 )
 _TIME_NOT_A_REQUEST = re.compile(r"几点|多少点")
-
-
-def extract_phone(text: str) -> tuple[str | None, str]:
-    """The first mobile number as 11 digits, and the text with it blanked out."""
-    m = _PHONE.search(text)
-    if not m:
-        return None, text
-    digits = re.sub(r"\D", "", m.group(1))
-    return digits, text[: m.start()] + " " + text[m.end() :]
-
-
-def _digitise_address(text: str) -> str:
-    def before(m: re.Match[str]) -> str:
-        value = chinese_to_int(m.group(1))
-        return m.group(1) if value is None else str(value)
-
-    def after(m: re.Match[str]) -> str:
-        value = chinese_to_int(m.group(2))
-        return m.group(0) if value is None else m.group(1) + "".join(
-            str(chinese_to_int(c)) for c in m.group(2)
-        )
-
-    text = _CN_BEFORE_MARKER.sub(before, text)
-    text = _CN_AFTER_MARKER.sub(after, text)
-    return text
-
-
-def extract_address(text: str) -> dict[str, str | None]:
-    t = _digitise_address(text)
-    found: dict[str, str | None] = {"building": None, "unit": None, "room": None}
-    m = _DASHED3.search(t)
-    if m:
-        found.update(building=m.group(1), unit=m.group(2), room=m.group(3))
-        return found
-    b = _BUILDING.search(t)
-    if b:
-        found["building"] = b.group(1).upper()
-    u = _UNIT.search(t, b.end() if b else 0)
-    if u and (not b or not t[b.end() : u.start()].strip()):
-        found["unit"] = u.group(1)
-    anchor = u.end() if found["unit"] and u else (b.end() if b else None)
-    if anchor is not None:
-        r = _ROOM_AFTER.match(t, anchor)
-        if r:
-            found["room"] = r.group(1)
-    if found["room"] is None:
-        r2 = _ROOM_SUFFIX.search(t)
-        if r2:
-            found["room"] = r2.group(1)
-    if found["building"] is None:
-        d = _DASHED2.search(t)
-        if d:
-            found.update(building=d.group(1), room=d.group(2))
-    return found
 
 
 def repair_category(text: str) -> str | None:

@@ -55,6 +55,59 @@ def test_phone_normalised_to_eleven_digits(text: str, phone: str | None) -> None
     assert extract_slots(text)["phone"] == phone
 
 
+@pytest.mark.parametrize(
+    ("text", "building", "unit", "room"),
+    [
+        # letters, # and dashes: 3#2-501, 3栋2-501, 15#楼, em dashes typed by an IME
+        ("d座1808 门禁刷不开", "D", None, "1808"),
+        ("3#2-501 卫生间顶上渗水", "3", "2", "501"),
+        ("6栋2-1202 热水器坏了", "6", "2", "1202"),
+        ("15#楼1单元1803 电梯按钮失灵", "15", "1", "1803"),
+        ("13—2—1302 浴霸不亮", "13", "2", "1302"),
+        # spoken numerals, positional and digit by digit, in both scripts
+        ("我住五号楼三单元五百零一 厨房灯不亮了", "5", "3", "501"),
+        ("十二幢一单元一千零二室 马桶一直在流水", "12", "1", "1002"),
+        ("叁栋贰单元伍零壹 马桶漏水", "3", "2", "501"),
+        ("物业你好 4号楼二单元 六百零二 暖气片漏水", "4", "2", "602"),
+        # 门 as the unit, 期/区 before the building, 室/房/户/号 after the room
+        ("三号楼二门四零二 暖气不热", "3", "2", "402"),
+        ("二期7栋2单元1703户 门铃坏了", "7", "2", "1703"),
+        ("A区3栋2单元402 灯坏了", "3", "2", "402"),
+        # a floor between the unit and the room, or instead of a room
+        ("8栋2单元5楼501 楼道灯坏了", "8", "2", "501"),
+        ("老人一个人在家 2栋3单元一楼101 水管爆了", "2", "3", "101"),
+        ("楼道灯不亮 就在我家门口 21栋2单元 七楼", "21", "2", None),
+        # parts apart, out of order, after the fault text
+        ("我是3栋的业主 2单元 401 家里有两个小孩 马桶堵了", "3", "2", "401"),
+        ("2单元1203 卫生间漏水 楼号是8号楼", "8", "2", "1203"),
+        ("阳台地漏往上冒水 我是9栋1单元302的", "9", "1", "302"),
+        # two numbers: the neighbour's room, an amount, a year
+        ("楼上1502漏水到我家 我是1402 14栋2单元", "14", "2", "1402"),
+        ("5栋302 这个月交了350元物业费", "5", None, "302"),
+        ("3栋2单元 2026年买的房", "3", "2", None),
+    ],
+)
+def test_unusual_address_formats(text: str, building: str, unit: str | None, room: str | None) -> None:
+    s = extract_slots(text)
+    assert (s["building"], s["unit"], s["room"]) == (building, unit, room)
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("电话0086 13912340000", "13912340000"),
+        ("电话：+86-186-0000-3333", "18600003333"),
+        ("手机 13 800 001 111", "13800001111"),
+        ("电话幺三八零零零零幺幺幺幺", "13800001111"),
+        ("5栋1单元302 1380000 1111", "13800001111"),
+        # grouped oddly without saying it is a phone: not read as one
+        ("3栋 1 380 000 1111", None),
+    ],
+)
+def test_phone_written_every_way(text: str, phone: str | None) -> None:
+    assert extract_slots(text)["phone"] == phone
+
+
 def test_phone_digits_do_not_leak_into_the_address() -> None:
     s = extract_slots("11-1-1101 卫生间顶上滴水 137 1111 2222")
     assert (s["building"], s["unit"], s["room"], s["phone"]) == ("11", "1", "1101", "13711112222")
