@@ -30,10 +30,19 @@ _CN_ANY = f"[{NUMERAL_CHARS}]+"
 # A score with its unit: "5分", "打五分", "肆分", "4星", "四颗星", "10分" (out of ten), "100分".
 # "十分满意" is a degree word ("very"), not ten points: 十分 followed by words is excluded.
 _WITH_UNIT = re.compile(
-    rf"(?<![\d.])(\d{{1,3}}|{_CN_ANY})\s*(?:分(?![钟之])|颗?星|颗?⭐|★)"
+    rf"(?<![\d.])(\d{{1,3}}|{_CN_ANY})\s*(?:分(?![钟之])|颗?星|颗?⭐|★|stars?\b|points?\b|pts\b)"
 )
-# "3/5", "4/5分"
-_OUT_OF_FIVE = re.compile(r"(?<![\d.])([0-5])\s*/\s*5(?!\d)")
+# "3/5", "4/5分", "4 out of 5", "8/10"
+_OUT_OF = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:/|out of|of)\s*(5|10)(?!\d)")
+# "满分10分", "总分5分": the scale, not the answer
+_SCALE = re.compile(r"(?:满分|总分|最高|out of)\s*$")
+# "⭐x5", "★×4"
+_STAR_TIMES = re.compile(r"[⭐★🌟]\s*[x×*]\s*([1-5])(?!\d)")
+# English numbers: "Five stars", "four", "3 out of five"
+_EN_NUMBERS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "ten": "10"}
+_EN_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")\b(?=\s*(?:stars?|points?|out of|/|$))|(?<=out of )(five|ten)\b")
+# Spellings of the same words (Cantonese and internet): 唔 = 不, 阔以 = 可以, 俩 = 两个
+_SURVEY_SPELLINGS = (("唔", "不"), ("阔以", "可以"), ("麻麻哋", "一般"), ("麻麻地", "一般"), ("俩", "两"), ("仨", "三"))
 # A number standing alone (start or end of the message, or between spaces/punctuation),
 # not a count of something ("修了3次", "等了2小时", "5栋") nor an ordinal ("第3次").
 _UNIT_AFTER = "次天日号楼栋幢座层单元室点个人块元钟小周月年遍趟回米岁位套间台件把下"
@@ -89,7 +98,7 @@ _WORDS: tuple[_Word, ...] = tuple(
     + _words(2, GENERIC,
              r"(?:比较|有点|有些|挺|蛮)差", r"(?<![出相温误偏落时])差(?![不点一价额距别事异些])")
     + _words(3, VERDICT,
-             r"还行|还可以|比较一般|还好(?![吗么像])|一般(?!多久|多长|什么|要|都|是|来说|情况)|一般般|凑合|马马虎虎|过得去|将就|"
+             r"还行|还可以|比较一般|还好(?![吗么像])|一般般|一般(?!多久|多长|什么|要|都|是|来说|情况)|凑合|马马虎虎|过得去|将就|"
              r"中规中矩|就那样|及格|普普通通|普通|基本满意|还凑合|差不多吧?|说得过去|勉强|还成|还算可以|差强人意|一般化|"
              r"(?<![\u4e00-\u9fff])中(?![\u4e00-\u9fff])",
              r"\bso[- ]?so\b|\baverage\b|\bjust (?:ok|okay|fine)\b|\bfine\b|\bokay-ish\b|\bmeh\b")
@@ -99,13 +108,14 @@ _WORDS: tuple[_Word, ...] = tuple(
              r"\bfantastic\b|\bwonderful\b|\boutstanding\b")
     + _words(5, GENERIC,
              rf"{_UP}(?:好|棒|不错|给力|靠谱|专业|负责|到位)", rf"(?:好|棒|不错|给力){_UP_AFTER}", r"(?:很|真|好)棒",
-             r"棒棒哒?|一级棒|倍儿棒|棒呆|没得挑|没的说|优秀|(?:太|真|好)厉害|(?:太|真|好|很)牛|牛逼|nb")
+             r"棒棒哒?|一级棒|倍儿棒|棒呆|没得挑|没的说|优秀|(?:太|真|好)厉害|(?:太|真|好|很)牛|牛逼|nb|yyds|绝绝子|"
+             r"(?<![\u4e00-\u9fff])牛(?![\u4e00-\u9fff])")
     + _words(4, VERDICT,
              r"(?:挺|蛮|比较|还算|还是|都|也|还|算|真)?满意", r"(?<![\u4e00-\u9fff])(?:挺|蛮|都|也)?(?:可以)+(?:的|啦|吧|了|呀|啊|哦)*(?![\u4e00-\u9fff])", r"良好",
              r"\bgood\b|\bnice\b|\bnot bad\b|\bsatisfied\b|\bhappy\b|\bpretty good\b|\bthumbs up\b")
     + _words(4, GENERIC,
              r"(?:挺|蛮|很|比较|还算|真|都|也)好(?![吗么像久几多奇看用])", r"得(?:很|挺|蛮|比较|真)?好", r"(?:挺|很|还|真|蛮|也)?不错",
-             r"棒|没毛病|没问题|不差|不赖|到位|厉害|给力")
+             r"棒|没毛病|没问题|不差|不赖|到位|厉害|给力|几好|(?<![\u4e00-\u9fff])好好(?![\u4e00-\u9fff])|(?<=服务)好好")
     + _words(4, REMARK,
              r"(?<!不)(?:挺|很|蛮|比较)?(?:给力|靠谱|专业|负责|认真|耐心|热情|细心|及时|准时|利索|麻利)")
 )
@@ -118,7 +128,7 @@ _ACK = re.compile(
     r"ok|okay|k|好的谢谢|谢谢|谢谢你|谢谢师傅|谢了|感谢|辛苦了|辛苦|多谢|哈+|呵呵|👌|🙏|👌🏻)[\s,.!。~]*$"
 )
 # A question instead of a rating.
-_QUESTION_WORD = re.compile(r"什么|怎么(?!样)|为什么|哪|几[点时天号个]|多少|能不能|可不可以|是不是|有没有|要不要|吗|么$")
+_QUESTION_WORD = re.compile(r"什么|怎么(?!样)|为什么|哪|几[点时天号个分星颗]|多少|能不能|可不可以|是不是|有没有|要不要|吗|么$")
 _QUESTION_END = re.compile(r"(?:[?]|吗|么)[\s.!。~]*$")
 # Complaints about the work that come without a score are still comments.
 _FEEDBACK = re.compile(r"没修好|修不好|还没|又坏|又漏|烦|差|慢|迟到|没人|态度|乱|贵|脏|不行|评什么")
@@ -159,6 +169,8 @@ def _asked(t: str, start: int, end: int) -> bool:
     left, right = _clause_around(t, start, end)
     if _QUESTION_END.search(right) or (not right and _QUESTION_END.match(t[end:])):
         return True
+    if re.match(r"\s*几[分星颗]", t[end:]):  # "满分几分"
+        return True
     return bool(_QUESTION_WORD.search(left.replace("不怎么", "")))
 
 
@@ -172,8 +184,16 @@ def _explicit(t: str) -> tuple[int, list[tuple[int, int]]] | None:
         score = _score_of(token, out_of_ten=m.group(0).endswith("分"))
         if score is not None:
             found.append((0, m.start(), m.end(), score))
-    for m in _OUT_OF_FIVE.finditer(t):
-        found.append((0, m.start(), m.end(), max(1, int(m.group(1)))))
+    found = [f for f in found if not _SCALE.search(t[: f[1]])]
+    for m in _OUT_OF.finditer(t):
+        n, scale = int(m.group(1)), int(m.group(2))
+        if n <= scale:
+            score = max(1, n if scale == 5 else math.ceil(n / 2))
+            # "4 out of 5" is one score, not a 4 and a 5
+            found = [f for f in found if f[2] <= m.start() or f[1] >= m.end()]
+            found.append((0, m.start(), m.end(), score))
+    for m in _STAR_TIMES.finditer(t):
+        found.append((0, m.start(), m.end(), int(m.group(1))))
     stars = list(_STAR.finditer(t))
     if stars and not found:
         found.append((1, stars[0].start(), stars[-1].end(), min(5, len(stars))))
@@ -243,6 +263,9 @@ def _has_words(t: str, spans: list[tuple[int, int]]) -> bool:
 def read_survey_answer(text: str) -> tuple[int | None, bool]:
     """(rating 1-5 or None, whether the resident also wrote a comment)."""
     t = normalize_surface(text).lower().replace(_KEYCAP, "")
+    for spelling, word in _SURVEY_SPELLINGS:
+        t = t.replace(spelling, word)
+    t = _EN_NUMBER.sub(lambda m: _EN_NUMBERS[m.group(1) or m.group(2)], t)
     if not t:
         return None, False
     if _ACK.match(t):

@@ -56,6 +56,33 @@ def test_a_question_is_not_a_rating(text: str, comment: bool) -> None:
     assert read_survey_answer(text) == (None, comment)
 
 
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [
+        # English numbers and scales
+        ("Five stars", 5),
+        ("4 out of 5", 4),
+        ("8/10", 4),
+        ("⭐x5", 5),
+        # the scale named beside the answer is not the answer
+        ("给8分吧 满分10分的话", 4),
+        # spellings: Cantonese 唔 and 麻麻地, internet 阔以, 俩/仨
+        ("唔满意", 2),
+        ("麻麻地啦 3分", 3),
+        ("还阔以", 3),
+        ("俩星", 2),
+        ("yyds", 5),
+    ],
+)
+def test_more_answer_shapes(text: str, rating: int) -> None:
+    assert read_survey_answer(text)[0] == rating
+
+
+@pytest.mark.parametrize("text", ["满分几分啊", "5分是最高分吗", "打几颗星"])
+def test_asking_about_the_scale_is_not_a_rating(text: str) -> None:
+    assert read_survey_answer(text)[0] is None
+
+
 def test_empty_answer() -> None:
     assert read_survey_answer("   ") == (None, False)
 
