@@ -377,6 +377,13 @@ def test_at_night_a_daytime_outage_is_not_why_the_tap_is_dry(town: Community) ->
     at_local(town, 2, 5, days=1)
     reply = town.say("o-wang", "家里怎么没水了")
     assert "已发布通知" not in reply
+    # ...but the resident hears when the planned one is, and that this is not it
+    assert "10:00至16:00" in reply and "还没开始" in reply
+    repair = town.say("o-wang", "要报修")
+    assert "请确认" in repair and "没水" in repair
+    # a fault reported outright is a repair at once, with the same word about the later outage
+    report = town.say("o-chen", "停水了 水龙头一滴水都没有")
+    assert "还没开始" in report and "请确认" in report
     # asked about the day itself, the notice is the answer
     assert "停水通知" in town.say("o-li", "今天停水吗")
 

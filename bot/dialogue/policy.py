@@ -211,7 +211,8 @@ def _outage_notice(turn: Turn):  # type: ignore[no-untyped-def]
 def _outage_answer(turn: Turn) -> str | None:
     notice = _outage_notice(turn)
     if notice is None:
-        return None
+        later = outage.upcoming(turn.session, turn.services.settings, turn.person, turn.text, turn.now)
+        return outage_form.question_before_outage(turn, *later) if later is not None else None
     # "还是要报修" after the answer opens the repair from what was first said
     outage_form.remember(turn, notice)
     return notice_query.answer_outage(turn, notice)
@@ -219,7 +220,15 @@ def _outage_answer(turn: Turn) -> str | None:
 
 def _instead_of_ticket(turn: Turn) -> str | None:
     notice = _outage_notice(turn)
-    return outage_form.instead_of_ticket(turn, notice) if notice is not None else None
+    if notice is not None:
+        return outage_form.instead_of_ticket(turn, notice)
+    later = outage.upcoming(turn.session, turn.services.settings, turn.person, turn.text, turn.now)
+    if later is None:
+        return None
+    # a real fault before a planned outage: the repair goes ahead, and the resident hears the two
+    # are unrelated (otherwise they wait for a window that has not even begun)
+    reply = _by_intent(turn)
+    return outage_form.not_yet(turn, *later) + "\n" + reply if reply else reply
 
 
 # Intents that open a ticket, and how sure a reading must be to open one without a word that

@@ -165,7 +165,13 @@ def resend_failed(session: Session, settings: Settings, notice: Notice, now: dat
 
 
 def _settle(session: Session, notice_id: int) -> None:
-    """The notice is sent once no copy is waiting any more."""
+    """The notice is sent once no copy is waiting any more.
+
+    Copies are delivered in parallel, each result in its own transaction: without the row lock two
+    last copies settling at once would each still see the other pending (PostgreSQL reads only what
+    is committed) and the notice would stay "sending" for ever. Under the lock the later one waits
+    for the earlier commit and then sees it."""
+    session.execute(select(Notice.id).where(Notice.id == notice_id).with_for_update())
     left = session.execute(
         select(NoticeDelivery.id).where(NoticeDelivery.notice_id == notice_id, NoticeDelivery.status == "pending").limit(1)
     ).first()

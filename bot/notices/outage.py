@@ -43,6 +43,28 @@ def matching(
     return found[0] if found else None
 
 
+def upcoming(
+    session: Session, settings: Settings, person: Person, text: str, now: datetime,
+    within: timedelta = timedelta(hours=24),
+) -> tuple[Notice, datetime, datetime] | None:
+    """An announced outage on what the message is about that has not begun yet, with its window.
+
+    "家里没水了" at 02:05 when the notice says 10:00-16:00 is a fault of its own; the resident should
+    still hear that the planned outage is a different, later thing, or they wait for it to end."""
+    asked = question_topics(text)
+    if not asked or mentioned_day(text, local(settings, now).date()) is not None:
+        return None  # "明天还停水不" asks about the day itself: matching() answers that
+    soonest: tuple[Notice, datetime, datetime] | None = None
+    for notice in notices.current(session, settings, person, now, limit=20):
+        span = window(settings, notice.title, notice.body, notice.send_at)
+        if span is None or not notice_topics(notice) & asked:
+            continue
+        start, end = span
+        if now < start <= now + within and (soonest is None or start < soonest[1]):
+            soonest = (notice, start, end)
+    return soonest
+
+
 def _covers(settings: Settings, notice: Notice, day: date | None, now: datetime) -> bool:
     span = window(settings, notice.title, notice.body, notice.send_at)
     if span is None:  # the text gives no time: in force is all we know

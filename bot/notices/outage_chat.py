@@ -4,9 +4,10 @@ notice and when it ends instead of a ticket, unless they insist ("还是要报�
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.dialogue.turn import Turn
+from bot.notices import compose as notices
 from bot.notices import query_chat as notice_query
 from bot.tickets import repair_form as repair
 from intents.model import Context, Intent
@@ -29,6 +30,21 @@ def instead_of_ticket(turn: Turn, notice: Notice) -> str:
     remember(turn, notice)
     return turn.say("outage_instead_of_ticket", title=notice.title, body=notice.body,
                     end=notice_query.end_label(turn, notice))
+
+
+def not_yet(turn: Turn, notice: Notice, start: datetime, end: datetime) -> str:
+    """The planned outage is later than the fault the resident has now: say so, with its window."""
+    settings = turn.services.settings
+    end_fmt = "%H:%M" if notices.local_label(settings, start, "%d") == notices.local_label(settings, end, "%d") \
+        else "%m月%d日%H:%M"
+    return turn.say("outage_not_yet", title=notice.title, start=notices.local_label(settings, start),
+                    end=notices.local_label(settings, end, end_fmt))
+
+
+def question_before_outage(turn: Turn, notice: Notice, start: datetime, end: datetime) -> str:
+    """"家里怎么没水了" before the announced outage: not the notice's doing; "要报修" opens the repair."""
+    remember(turn, notice)
+    return not_yet(turn, notice, start, end) + "\n" + turn.say("outage_not_yet_offer")
 
 
 def continue_form(turn: Turn) -> str | None:
