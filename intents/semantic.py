@@ -8,6 +8,7 @@ on disk keyed by their text, so a restart with an unchanged FAQ embeds nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -86,7 +87,12 @@ class Encoder:
         return vec
 
     def passages(self, texts: Sequence[str]) -> Any:
-        """Embeddings of many passages, read from the disk cache when the texts are unchanged."""
+        """Embeddings of many passages, read from the disk cache when the texts are unchanged.
+
+        A list seen before is one file. Otherwise each text is looked up on its own, so an FAQ
+        edit or a retrained model with one new example embeds that one text, not the hundreds
+        around it (seconds each on a busy machine, holding the lock every message waits on).
+        """
         digest = hashlib.sha256(
             (MODEL_TAG + "\x00" + "\x1f".join(texts)).encode("utf-8")
         ).hexdigest()[:32]
@@ -97,13 +103,34 @@ class Encoder:
                 return cached
         except (OSError, ValueError):
             pass
-        with self._lock:
-            vecs = self._get_model().passage(list(texts)) if texts else np.zeros((0, 384), "float32")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-            np.save(tmp, vecs)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only home only costs the next start some time
-        return vecs
+        if not texts:
+            return np.zeros((0, 384), "float32")
+        found: dict[str, Any] = {}
+        for text in dict.fromkeys(texts):
+            with contextlib.suppress(OSError, ValueError):
+                found[text] = np.load(_one_path(text))
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            with self._lock:
+                vecs = self._get_model().passage(missing)
+            for text, vec in zip(missing, vecs, strict=True):
+                found[text] = vec
+                _save(_one_path(text), vec)
+        out = np.stack([found[t] for t in texts]).astype("float32", copy=False)
+        _save(path, out)
+        return out
+
+
+def _one_path(text: str) -> Path:
+    digest = hashlib.sha256((MODEL_TAG + "\x00" + text).encode("utf-8")).hexdigest()[:32]
+    return _cache_dir() / "passage" / f"{digest}.npy"
+
+
+def _save(path: Path, vecs: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npy")
+        np.save(tmp, vecs)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only costs the next start some time

@@ -65,9 +65,11 @@ class Group:
     reasons: Counter[str] = field(default_factory=Counter)
     reading: dict[str, Any] = field(default_factory=dict)
     last_at: datetime | None = None
+    item_ids: list[int] = field(default_factory=list)
+    wordings: Counter[str] = field(default_factory=Counter)  # the group's texts as sent
 
 
-def open_groups(session: Session, limit: int = 50) -> list[Group]:
+def open_groups(session: Session, limit: int = 50, offset: int = 0) -> list[Group]:
     """Open review items grouped, most frequent first (then most recent)."""
     items = session.execute(
         select(NluReviewItem).where(NluReviewItem.status == "open").order_by(NluReviewItem.id)
@@ -78,10 +80,40 @@ def open_groups(session: Session, limit: int = 50) -> list[Group]:
         if g is None:
             g = groups[it.group_key] = Group(it.group_key, int(it.id or 0), it.text, 0)
         g.count += 1
+        g.item_ids.append(int(it.id or 0))
+        g.wordings[it.text] += 1
         g.reasons[it.reason] += 1
         g.text, g.reading, g.last_at = it.text, dict(it.reading or {}), it.created_at
     ranked = sorted(groups.values(), key=lambda g: (-g.count, -(g.first_id)))
-    return ranked[:limit]
+    return ranked[offset:offset + limit]
+
+
+def open_group_count(session: Session) -> int:
+    return int(session.execute(
+        select(func.count(func.distinct(NluReviewItem.group_key))).where(NluReviewItem.status == "open")
+    ).scalar_one())
+
+
+def open_group_size(session: Session, item_id: int) -> int:
+    """How many open items share item `item_id`'s group (what a label would cover)."""
+    key = select(NluReviewItem.group_key).where(NluReviewItem.id == item_id).scalar_subquery()
+    return int(session.execute(
+        select(func.count()).where(NluReviewItem.group_key == key, NluReviewItem.status == "open")
+    ).scalar_one())
+
+
+def ignore_group(session: Session, item_id: int) -> int:
+    """Item `item_id`'s group is not worth learning from (spam, a one-off); returns how many items."""
+    item = session.get(NluReviewItem, item_id)
+    if item is None:
+        raise LabelError(f"no review item {item_id}; `wuye nlu review` lists them")
+    group = session.execute(
+        select(NluReviewItem).where(NluReviewItem.group_key == item.group_key, NluReviewItem.status == "open")
+    ).scalars().all()
+    for it in group:
+        it.status = "ignored"
+    session.flush()
+    return len(group)
 
 
 class LabelError(ValueError):

@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 
 from bot.app import create_app
 from bot.console import links
+from bot.dialogue.nlu import NluService
 from bot.services import Services
 from storage.clock import utcnow
 from storage.db import make_engine
@@ -72,10 +73,22 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def site(tmp_path: Path, fake, nlu) -> Iterator[tuple[str, Community]]:  # type: ignore[no-untyped-def]
     """The whole app on a free port over SQLite, with the test community in it."""
-    settings = make_settings(f"sqlite:///{tmp_path / 'wuye.db'}", fake.url, CONSOLE__SECRET_KEY="browser-test-key")
+    yield from _serve(tmp_path, fake, lambda engine, settings: nlu)
+
+
+@pytest.fixture
+def learning_site(tmp_path: Path, fake) -> Iterator[tuple[str, Community]]:  # type: ignore[no-untyped-def]
+    """As `site`, but understanding from the database as `wuye serve` does: the FAQ is stored
+    there, and labels and retrained models reach the running service."""
+    yield from _serve(tmp_path, fake, NluService.from_database)
+
+
+def _serve(tmp_path: Path, fake: Any, make_nlu: Any) -> Iterator[tuple[str, Community]]:
+    settings = make_settings(f"sqlite:///{tmp_path / 'wuye.db'}", fake.url, CONSOLE__SECRET_KEY="browser-test-key",
+                             MEDIA__DIR=str(tmp_path / "media"))
     engine = make_engine(settings.database.url)
     upgrade(engine)
-    services = Services.build(settings, engine, nlu=nlu)
+    services = Services.build(settings, engine, nlu=make_nlu(engine, settings))
     app = create_app(services=services)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -229,3 +242,34 @@ def test_a_residents_link_is_refused_and_a_form_without_its_csrf_token_changes_n
     with Session(town.engine) as s:
         assert s.execute(select(Ticket).where(Ticket.number == number)).scalar_one().status == "open"
     page.close()
+
+
+def test_supervisor_labels_what_the_bot_was_unsure_about_retrains_and_the_bot_then_answers(
+    browser: Browser, learning_site: Any
+) -> None:
+    base, town = learning_site
+    answer = town.services.nlu.entry("parking-monthly").answer  # type: ignore[union-attr]
+    # Residents ask something the bot cannot place: each reply is the fallback, and each message
+    # becomes a review item (the same words from two people are one group).
+    for openid, text in (("o-wang", "包年车证怎么弄"), ("o-li", "包年车证怎么弄？"), ("o-chen", "车证包年怎么办")):
+        assert answer[:12] not in town.say(openid, text)
+    page = signed_in(browser, town, "o-zhao")
+    page.get_by_role("link", name="待学习").click()
+    group = page.locator("section.review-group").filter(has_text="包年车证怎么弄")
+    expect(group.locator("h2")).to_contain_text("× 2")
+    expect(page.locator("section.review-group").first).to_contain_text("包年车证怎么弄")  # most frequent first
+    group.get_by_label("选择问答").select_option(value="parking-monthly")
+    group.get_by_role("button", name="标为问答").click()
+    expect(page.get_by_role("status")).to_contain_text("已标注 2 条")
+    expect(page.locator("section.review-group").filter(has_text="包年车证怎么弄")).to_have_count(0)
+    page.get_by_role("button", name="重新训练").click()
+    expect(page.get_by_role("heading", name="重新训练完成")).to_be_visible()
+    row = page.locator("tr").filter(has_text="已标注消息（2 条，训练前为收到时的理解） 意图准确率")
+    expect(row.locator("td.before")).to_have_text("0.0%")  # both were read as unknown when they came
+    expect(row.locator("td.after")).to_have_text("100.0%")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "retrained-desktop.png"), full_page=True)
+    page.close()
+    # The running service answers from the new model and the new wording, no restart.
+    assert answer[:12] in town.say("o-chen", "车证包年怎么办")
+    shoot(browser, town, "o-zhao", [("review", base + "/console/review")])

@@ -158,29 +158,20 @@ def nlu_label_command(item: int, intent_name: str | None, faq_id: str | None,
 def nlu_retrain_command() -> None:
     """Rebuild the model from the shipped data plus the company's labels; the running
     service picks it up within a minute, no restart."""
-    import time
+    from bot.dialogue.learning import retrain
 
-    from intents.company import before_after, fit_company_model, split
-    from intents.faq import FaqEntry
-    from storage import faq as faq_store
-    from storage import nlu_review
-
-    started = time.perf_counter()
     with _session_for_cli() as session:
-        labels = nlu_review.company_labels(session)
-        entries = faq_store.load_entries(session)
-        if labels:
-            held = {lb.text for lb in split(labels)[1]}
-            without = [FaqEntry(e.id, e.category, e.question, e.answer,
-                                tuple(a for a in e.alternates if a not in held)) for e in entries]
-            before, after, n_train, n_held = before_after(without, labels)
-            click.echo(f"held-out company labels ({n_held}; learnt from {n_train}):")
-            click.echo(f"  before  {before.line()}")
-            click.echo(f"  after   {after.line()}")
-        model = fit_company_model(labels)
-        model_id = nlu_review.save_model(session, model, note=f"{len(labels)} company labels")
+        done = retrain(session)
         session.commit()
-    click.echo(f"model {model_id} saved ({len(labels)} company labels, {time.perf_counter() - started:.1f} s);"
+    if done.held_before is not None and done.held_after is not None:
+        click.echo(f"held-out company labels ({done.n_held}; learnt from {done.n_train}):")
+        click.echo(f"  before  {done.held_before.line()}")
+        click.echo(f"  after   {done.held_after.line()}")
+    if done.labelled_before is not None and done.labelled_after is not None:
+        click.echo("labelled messages from residents (learnt from, so in-sample):")
+        click.echo(f"  when received  {done.labelled_before.line()}")
+        click.echo(f"  after          {done.labelled_after.line()}")
+    click.echo(f"model {done.model_id} saved ({done.n_labels} company labels, {done.seconds:.1f} s);"
                " the service reloads it within a minute")
 
 

@@ -1,12 +1,14 @@
 """The contract between the console's 待学习 page and the learning-loop store (the messages the
 bot was unsure about, their labels, retraining). The store lives with the NLU; it plugs in with
 `install(queue)` from its package, the way domains register job kinds with the outbound registry.
-Until one is installed the page says the loop is not set up.
+The console installs bot/console/review_store.py's queue when the app is built; until one is
+installed the page says the loop is not set up.
 
 What the page needs, and nothing more:
 - `groups(session, offset, limit)`: unsure messages grouped (same or near-same words), biggest
   first, each with the bot's best guess; `count(session)` for paging.
-- `label(session, item_ids, label, actor)`: one click applies one label to a whole group.
+- `label(session, item_ids, label, actor)`: one click applies one label to a whole group
+  (returns how many messages it covered; `LabelRefused` says why it cannot).
 - `retrain(session)`: rebuild from the labels; before/after figures the page shows side by side.
 """
 
@@ -41,6 +43,10 @@ class Label:
     question: str = ""  # new_faq: the entry to add
     answer: str = ""
     category: str = ""
+
+
+class LabelRefused(ValueError):
+    """A label the store cannot take; the message (Chinese) says why."""
 
 
 @dataclass

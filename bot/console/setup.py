@@ -23,8 +23,14 @@ class _SessionInterface(SecureCookieSessionInterface):
 def install(app: Flask, services: Services) -> None:
     if not services.settings.console.enabled:
         return
-    from bot.console import pages  # noqa: F401  (registers every page on the blueprint)
+    from bot.console import (
+        pages,  # noqa: F401  (registers every page on the blueprint)
+        review,
+    )
+    from bot.console.review_store import LearningQueue
     from bot.console.web import bp
+
+    review.install(LearningQueue())
 
     app.secret_key = secret_key(services.settings)
     app.config.update(

@@ -120,6 +120,12 @@ class NluService:
         self._rebuilding = True
         self._rebuild(rev)
 
+    def refresh(self) -> None:
+        """After a label or a retrain in this process: use them from the next message on.
+        Other processes find the change at their next check."""
+        if self._engine is not None:
+            self.reload_now()
+
     def _rebuild(self, rev: Any) -> None:
         try:
             from intents.company import understander_for
@@ -138,7 +144,6 @@ class NluService:
             log.exception("FAQ index rebuild failed; keeping the previous one")
         finally:
             self._rebuilding = False
-        self._model: CompanyModel | None = None
 
 
 def _revision(session: Session) -> tuple[Any, int]:

@@ -23,7 +23,7 @@ class NluReviewItem(SQLModel, table=True):
     group_key: str = Field(max_length=200, index=True)
     reason: str = Field(max_length=32)  # unknown | menu_not_picked | faq_rejected | form_abandoned
     reading: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="open", max_length=16, index=True)  # open | labelled
+    status: str = Field(default="open", max_length=16, index=True)  # open | labelled | ignored
     label_id: int | None = Field(default=None, foreign_key="nlu_labels.id")
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -59,11 +59,17 @@ def review_label() -> Any:
             label.kind == "new_faq" and not (label.question and label.answer)):
         flash("请选择要标注的内容", "error")
         return redirect(url_for("console.review_page"))
-    with db() as s:
-        actor = s.get(Person, me().id)
-        assert actor is not None
-        n = queue.label(s, ids, label, actor)
-    flash(f"已标注 {n} 条", "ok")
+    try:
+        with db() as s:
+            actor = s.get(Person, me().id)
+            assert actor is not None
+            n = queue.label(s, ids, label, actor)
+    except review.LabelRefused as exc:
+        flash(f"没有标注：{exc}", "error")
+        return redirect(url_for("console.review_page"))
+    if n and label.kind != "ignore":
+        services().nlu.refresh()  # an FAQ label is a new wording of its entry: answered from now on
+    flash(f"已忽略 {n} 条" if label.kind == "ignore" else f"已标注 {n} 条", "ok")
     return redirect(url_for("console.review_page"))
 
 
@@ -75,4 +81,5 @@ def review_retrain() -> Any:
         return redirect(url_for("console.review_page"))
     with db() as s:
         result = queue.retrain(s)
+    services().nlu.refresh()  # this process answers with the new model from the next message on
     return show("review_result.html", result=result)
