@@ -24,11 +24,16 @@ _MINE = re.compile(
     r"|^\s*(?:我的工单|我的任务|我的单子|工单列表|待办工单?|今天的工单|我有哪些工单|还有几单)"
 )
 _MINE_WHOLE = re.compile(r"[\s?？!！。.吗呢]*$")
+# A short question about one's own work in any words ("我今天有哪些单子", "手上还有几个活",
+# "待办的任务呢"): a word for the work and a word that asks about one's own list.
+_MINE_NOUN = re.compile(r"工单|单子|任务|活儿?(?!动)|派单|[几多少]单")
+_MINE_CUE = re.compile(r"我|今天|今日|手上|手里|还有|哪些|几个|几单|多少|列表|看看|查|待办|没做|没干|要做|要干")
+_MINE_MAX = 16  # characters: longer messages say more than "show me my list"
 _HELP = re.compile(r"^\s*(?:帮助|help|指令|命令|菜单|功能|怎么用|怎么操作|操作说明|使用说明|\?|？)\s*[?？!！。.]*\s*$", re.I)
 # Plain words for the one open ticket: "到了", "我到了", "搞定了", "修好了", "弄好了".
 _PLAIN = (
     (re.compile(r"^\s*(?:我|师傅)?(?:已经)?(?:到了|到啦|到现场了?|到场了|在现场了?|到楼下了|到门口了)\s*[!！。.]*\s*$"), "arrive"),
-    (re.compile(r"^\s*(?:已经)?(?:搞定|弄好|修好|处理好|做完|干完|完事|修完|处理完|搞好)了?(?:了|啦)?\s*[!！。.]*\s*$"), "done"),
+    (re.compile(r"^\s*(?:我|师傅)?(?:都|已经)?(?:搞定|弄好|修好|处理好|做完|干完|完事|修完|处理完|搞好)了?(?:了|啦)?\s*[!！。.]*\s*$"), "done"),
 )
 _CMD = re.compile(
     r"^\s*(?P<verb>" + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True)) + r")"
@@ -51,6 +56,9 @@ def parse_staff_command(text: str) -> StaffCommand | None:
         return StaffCommand("help")
     m = _MINE.match(t)
     if m and _MINE_WHOLE.fullmatch(t[m.end():]):
+        return StaffCommand("mine")
+    if len(t) <= _MINE_MAX and _MINE_NOUN.search(t) and _MINE_CUE.search(t) and not _CMD.match(t) \
+            and not re.search(r"[A-Za-z]{2}\s*\d{10}", t):
         return StaffCommand("mine")
     for pattern, action in _PLAIN:
         if pattern.match(t):

@@ -298,6 +298,14 @@ def test_staff_help_and_my_tickets(town: Community) -> None:
     assert number in town.say("o-zhang", "看看我的工单")
 
 
+@pytest.mark.parametrize("ask", ["我今天有哪些单子", "手上还有几个活", "还有几单没做"])
+def test_staff_ask_for_their_list_in_their_own_words(town: Community, ask: str) -> None:
+    town.say("o-wang", "厨房水管漏水")
+    number = number_in(town.say("o-wang", "确认"))
+    assert number in town.say("o-zhang", ask)
+    assert "已完成" in town.say("o-zhang", "我干完了") and town.ticket(number).status == "done"
+
+
 def test_my_repairs_shows_finished_tickets_with_their_state(town: Community) -> None:
     town.say("o-wang", "厨房水管漏水")
     number = number_in(town.say("o-wang", "确认"))
