@@ -19,7 +19,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
 # A smell or a sight that is the emergency itself, though no fault verb is said.
 SYMPTOM = re.compile(
     r"(?:燃气|煤气|天然气|液化气)(?:的)?(?:味|气味|味道)|一股.{0,4}(?:燃气|煤气|天然气|臭鸡蛋)味|"
-    r"臭鸡蛋味|烧焦味|焦糊味|(?:冒|有|好多|好大的?)(?:黑)?烟|电线.{0,4}(?:冒火|打火|火花|烧)"
+    r"臭鸡蛋味|烧焦味|焦糊味|烧.{0,3}(?:电线|塑料|胶皮)的?(?:味|气味|味道)|(?:冒|有|好多|好大的?)(?:黑)?烟|电线.{0,4}(?:冒火|打火|火花|烧)"
 )
 # A question about what to do *if* it happens, not a report that it is happening.
 _HYPOTHETICAL = re.compile(

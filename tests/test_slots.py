@@ -150,3 +150,21 @@ def test_preferred_time_ticket_number_and_area() -> None:
     assert extract_slots("电梯门关不上")["area"] == "common"
     assert extract_slots("厨房水管漏水")["area"] == "home"
     assert extract_slots("物业费怎么交")["area"] is None
+
+
+# A symptom names the trade as much as a fault verb: what the resident sees, smells or feels.
+@pytest.mark.parametrize(("text", "category", "urgent"), [
+    ("暖气片不热", "水电", False),
+    ("燃气灶点不着", "燃气", False),
+    ("马桶一直在流水", "水电", False),
+    ("下水道返臭", "管道疏通", False),
+    ("一楼大厅的玻璃门碎了", "门窗", False),
+    ("大门的门禁刷不开", "公共设施", False),
+    ("地下车库积水很深", "管道疏通", False),
+    ("家里闻到一股臭鸡蛋味", "燃气", True),  # the odorant added to town gas
+    ("有人被关在电梯里", "电梯", True),
+    ("闻着好像有烧电线的味道", "水电", True),
+])
+def test_a_symptom_names_the_trade(text: str, category: str, urgent: bool) -> None:
+    slots = extract_slots(text)
+    assert (slots["category"], slots["urgent"]) == (category, urgent)
