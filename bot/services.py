@@ -38,6 +38,7 @@ class Services:
                 f"database {engine.url.render_as_string(hide_password=True)} is at schema revision "
                 f"{current or 'none'}, this code needs {head}; run `wuye db upgrade` first"
             )
+        _sync_default_community(engine, settings)
         return cls(
             settings=settings,
             engine=engine,
@@ -46,6 +47,15 @@ class Services:
             redis=_redis(settings),
             flood=_flood(settings),
         )
+
+
+def _sync_default_community(engine: Engine, settings: Settings) -> None:
+    """The config's [community] is the default community: its row follows the config."""
+    from storage import communities
+    from storage.db import session_scope
+
+    with session_scope(engine) as session:
+        communities.sync_default(session, settings.community)
 
 
 def _flood(settings: Settings) -> Any:

@@ -9,6 +9,7 @@ import click
 
 from bot.cli import data, faq, nlu, run
 from bot.cli.base import Obj
+from bot.communities import cli as communities
 from bot.console import cli as console
 from bot.notices import cli as notices
 from bot.people import cli as people
@@ -41,7 +42,7 @@ def main(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     ctx.obj = Obj(config_path)
 
 
-for _module in (run, data, faq, people, tickets, notices, console, menu_cli):
+for _module in (run, data, faq, communities, people, tickets, notices, console, menu_cli):
     for _name in _module.COMMANDS:
         main.add_command(getattr(_module, _name))
 main.add_command(nlu.nlu_command, "nlu")

@@ -14,23 +14,30 @@ def residents() -> None:
 
 @residents.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--community", default="", help="The community of every row without a community column "
+                                               "(default: the default community).")
 @pass_obj
-def residents_import(obj: Obj, path: str) -> None:
-    """Import a roster CSV (building, unit, room, name, phone[, openid]); all rows or none."""
+def residents_import(obj: Obj, path: str, community: str) -> None:
+    """Import a roster CSV (building, unit, room, name, phone[, openid][, community]); all rows or none."""
+    from pathlib import Path
+
     from sqlmodel import Session
 
-    from bot.people.roster import apply_roster, parse_roster
+    from bot.people.roster import apply_roster, check_communities, parse_roster
+    from storage import communities
     from storage.migrate import upgrade
 
     rows, errors = parse_roster(path)
-    if errors:
-        for e in errors:
-            click.echo(e, err=True)
-        raise click.ClickException(f"{len(errors)} bad row(s); nothing was imported")
     engine = engine_for(obj.settings)
     upgrade(engine)
     with Session(engine) as session:
-        result = apply_roster(session, rows)
+        communities.sync_default(session, obj.settings.community)
+        errors += check_communities(session, rows, community.strip(), Path(path).name)
+        if errors:
+            for e in errors:
+                click.echo(e, err=True)
+            raise click.ClickException(f"{len(errors)} bad row(s); nothing was imported")
+        result = apply_roster(session, rows, community.strip())
         session.commit()
     click.echo(f"added {result.added}, updated {result.updated}, unchanged {result.unchanged}")
 
@@ -56,9 +63,15 @@ def staff() -> None:
     help="Comma-separated: 水电,门窗,电梯,公共照明,管道疏通,燃气,公共设施,其他,客服",
 )
 @click.option("--buildings", default="", help="Comma-separated building numbers (blank: all).")
+@click.option("--community", "community_names", multiple=True,
+              help="A community they serve (repeat, or comma-separated); default: the default community. "
+                   "Categories and buildings apply within each.")
+@click.option("--all-communities", "company", is_flag=True,
+              help="Company level: serves (and, as a manager, sees) every community.")
 @pass_obj
 def staff_add(
-    obj: Obj, openid: str, name: str, role: str, phone: str, categories: str, buildings: str
+    obj: Obj, openid: str, name: str, role: str, phone: str, categories: str, buildings: str,
+    community_names: tuple[str, ...], company: bool,
 ) -> None:
     """Add a staff member, or update the one with this openid."""
     from sqlmodel import Session
@@ -71,10 +84,12 @@ def staff_add(
     upgrade(engine)
     with Session(engine) as session:
         try:
+            ids = [] if company else staff_records.community_ids(session, community_names)
             _, new = staff_records.save(session, openid=openid, name=name, role=role, phone=phone,
-                                        categories=categories, buildings=buildings, now=utcnow())
+                                        categories=categories, buildings=buildings, now=utcnow(),
+                                        community_ids=ids)
         except staff_records.StaffError as exc:
-            raise click.BadParameter(str(exc), param_hint="--categories") from None
+            raise click.BadParameter(str(exc)) from None
         session.commit()
     click.echo(f"{'added' if new else 'updated'} {role} {name} ({openid})")
 
@@ -86,6 +101,7 @@ def staff_list(obj: Obj) -> None:
     from sqlalchemy import select
     from sqlmodel import Session
 
+    from storage import communities
     from storage import tickets as store
     from storage.migrate import upgrade
     from storage.models import Person
@@ -101,11 +117,14 @@ def staff_list(obj: Obj) -> None:
             ).scalars()
         )
         load = store.open_load(session, [p.id for p in people if p.id])
+        names = {c.id: c.name for c in communities.all_(session)}
+        company = {p.id: communities.is_company_level(session, p) for p in people}
     for p in people:
         state = "" if p.active else " (inactive)"
+        where = "all" if company[p.id] else ",".join(names.get(i, str(i)) for i in communities.ids_of(p))
         click.echo(
             f"{p.role:<10} {p.name:<8} {p.openid:<24} open={load.get(p.id or 0, 0):<3} "
-            f"categories={p.categories or '-'} buildings={p.buildings or 'all'}{state}"
+            f"communities={where} categories={p.categories or '-'} buildings={p.buildings or 'all'}{state}"
         )
     click.echo(f"{len(people)} people")
 

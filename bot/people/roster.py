@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
-from storage import houses
+from storage import communities, houses
 from storage.clock import utcnow
 from storage.models import Person, RosterEntry
 
@@ -22,6 +22,7 @@ HEADERS = {
     "name": ("name", "姓名", "业主"),
     "phone": ("phone", "电话", "手机", "手机号"),
     "openid": ("openid",),
+    "community": ("community", "小区", "项目", "小区名称"),
 }
 _PHONE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 _TOKEN = re.compile(r"^[0-9A-Za-z]{1,8}$")
@@ -36,6 +37,7 @@ class RosterRow:
     name: str
     phone: str
     openid: str | None
+    community: str = ""  # the community's name; blank: the file's (--community) or the default
 
 
 @dataclass
@@ -101,20 +103,42 @@ def parse_roster(path: str | Path) -> tuple[list[RosterRow], list[str]]:
         if problems:
             errors.append(f"{name} line {line}: " + "; ".join(problems))
             continue
-        key = (building, unit, room, m.group(1))  # type: ignore[union-attr]
+        key = (get("community"), building, unit, room, m.group(1))  # type: ignore[union-attr]
         if key in seen:
             errors.append(f"{name} line {line}: same room and phone as line {seen[key]}")
             continue
         seen[key] = line
-        rows.append(RosterRow(line, building, unit, room, get("name"), m.group(1), get("openid") or None))  # type: ignore[union-attr]
+        rows.append(RosterRow(line, building, unit, room, get("name"), m.group(1), get("openid") or None,  # type: ignore[union-attr]
+                              get("community")))
     return rows, errors
 
 
-def apply_roster(session: Session, rows: list[RosterRow]) -> RosterResult:
+def check_communities(session: Session, rows: list[RosterRow], community: str = "", source: str = "") -> list[str]:
+    """Every community the rows (or --community) name must exist: one error line per unknown name."""
+    errors = []
+    if community and communities.by_name(session, community) is None:
+        errors.append(f"--community: no community named '{community}' (add it with `wuye community add`)")
+    for row in rows:
+        if row.community and communities.by_name(session, row.community) is None:
+            errors.append(f"{source} line {row.line}: no community named '{row.community}' "
+                          "(add it with `wuye community add`)".lstrip())
+    return errors
+
+
+def apply_roster(session: Session, rows: list[RosterRow], community: str = "") -> RosterResult:
+    """Rows without a community column go to `community` (a name), else the default community."""
     result = RosterResult()
     now = utcnow()
+    default_id = (communities.by_name(session, community) or communities.default(session)).id
+    ids: dict[str, int | None] = {}
     for row in rows:
-        house = houses.get_or_create(session, row.building, row.unit, row.room)
+        if row.community and row.community not in ids:
+            found = communities.by_name(session, row.community)
+            if found is None:
+                raise ValueError(f"line {row.line}: no community named '{row.community}'")
+            ids[row.community] = found.id
+        community_id = ids[row.community] if row.community else default_id
+        house = houses.get_or_create(session, row.building, row.unit, row.room, community_id)
         entry = session.execute(
             select(RosterEntry).where(RosterEntry.house_id == house.id, RosterEntry.phone == row.phone)
         ).scalar_one_or_none()
@@ -133,5 +157,6 @@ def apply_roster(session: Session, rows: list[RosterRow]) -> RosterResult:
                 person = Person(openid=row.openid, role="resident")
                 session.add(person)
             person.house_id, person.phone, person.name = house.id, row.phone, row.name or person.name
+            person.community_ids = str(house.community_id)
     session.flush()
     return result

@@ -9,6 +9,7 @@ talking to people.
 
 from __future__ import annotations
 
+from storage.models.communities import Community, FaqAnswer
 from storage.models.console import ConsoleLink
 from storage.models.dialogue import Conversation, FaqItem
 from storage.models.nlu import NluLabel, NluLastReading, NluModel, NluReviewItem
@@ -22,9 +23,11 @@ from storage.models.wechat import InboundMessage, MediaFile, SeenNonce, WeChatTa
 __all__ = [
     "ROLES",
     "BindState",
+    "Community",
     "ConsoleLink",
     "Conversation",
     "Counter",
+    "FaqAnswer",
     "FaqItem",
     "House",
     "InboundMessage",

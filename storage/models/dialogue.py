@@ -30,6 +30,9 @@ class FaqItem(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=64)
     category: str = Field(default="其他", max_length=32, index=True)
+    # Blank: a company-wide entry; else a question only this community's residents get answered
+    # (per-community answers to company-wide questions are FaqAnswer rows).
+    community_id: int | None = Field(default=None, foreign_key="communities.id", index=True)
     question: str = Field(sa_column=Column(Text, nullable=False))
     answer: str = Field(sa_column=Column(Text, nullable=False))
     alternates: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -19,7 +19,9 @@ class Notice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=100)
     body: str = Field(sa_column=Column(Text, nullable=False))
-    # all | building:3,5 | staff
+    # The community it is for; blank: every community of the company (company managers only).
+    community_id: int | None = Field(default=None, foreign_key="communities.id", index=True)
+    # all | building:3,5 | staff (within the community)
     audience: str = Field(default="all", max_length=200)
     # scheduled -> tagging (waiting for building tags) -> sending -> sent; cancelled
     status: str = Field(default="scheduled", max_length=16)

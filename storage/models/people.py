@@ -14,9 +14,11 @@ ROLES = ("resident", "staff", "supervisor", "manager")
 
 class House(SQLModel, table=True):
     __tablename__ = "houses"
-    __table_args__ = (UniqueConstraint("building", "unit", "room", name="uq_house_address"),)
+    __table_args__ = (UniqueConstraint("community_id", "building", "unit", "room", name="uq_house_address"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # Left out when written, the default community (storage.models.communities fills it in).
+    community_id: int | None = Field(default=None, foreign_key="communities.id", index=True, nullable=False)
     building: str = Field(max_length=16, index=True)
     unit: str = Field(default="", max_length=16)
     room: str = Field(max_length=16)
@@ -35,6 +37,10 @@ class Person(SQLModel, table=True):
     # Staff routing: comma-separated repair categories and buildings they cover.
     categories: str = Field(default="", max_length=200)
     buildings: str = Field(default="", max_length=200)
+    # Comma-separated community ids. A resident: the community of their home (blank: not known
+    # yet, the default one). Staff, supervisors, managers: the communities they serve, their
+    # categories and buildings applying within each; blank: every community (company level).
+    community_ids: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     active: bool = Field(default=True)
     subscribed_at: datetime | None = None
     unsubscribed_at: datetime | None = None

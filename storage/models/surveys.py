@@ -18,6 +18,7 @@ class Survey(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="tickets.id", index=True)
+    community_id: int | None = Field(default=None, foreign_key="communities.id", index=True, nullable=False)
     round: int = Field(default=0)  # the ticket's reopen_count when it was completed
     person_id: int | None = Field(default=None, foreign_key="people.id", index=True)
     # scheduled -> sent -> (reminded) -> answered | expired; cancelled when the ticket reopens

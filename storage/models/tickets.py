@@ -16,6 +16,8 @@ class Ticket(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=16, unique=True)
+    # Left out when written, the default community (storage.models.communities fills it in).
+    community_id: int | None = Field(default=None, foreign_key="communities.id", index=True, nullable=False)
     # repair | complaint | praise | human
     kind: str = Field(max_length=16, index=True)
     # open -> accepted -> on_site -> done; cancelled; (done -> open again when reopened)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from bot.console.web import bp, db, needs, now, paginate, services, show
 from bot.people import staff as staff_records
-from bot.people.roster import apply_roster, parse_roster
+from bot.people.roster import apply_roster, check_communities, parse_roster
 from storage import tickets as store
 from storage.models import House, Person, RosterEntry
 
@@ -91,6 +91,8 @@ def roster_import() -> Any:
         path = Path(tmp) / name
         upload.save(path)
         rows, errors = parse_roster(path)
+    with db() as s:
+        errors += check_communities(s, rows, source=name)
     if errors:
         return show("roster_errors.html", name=name, errors=errors), 422
     with db() as s:

@@ -1,0 +1,65 @@
+"""Communities (小区/项目): one official account serves every community the company manages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint, event, select
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Field, SQLModel
+
+from storage.clock import utcnow
+
+
+class Community(SQLModel, table=True):
+    """A community the company manages, with the contact details its residents are given.
+
+    The default one (is_default) is the config's `[community]` section, kept in step with it at
+    start; the others are added with `wuye community add`."""
+
+    __tablename__ = "communities"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    address: str = Field(default="", max_length=200)
+    hotline: str = Field(default="", max_length=32)
+    duty_phone: str = Field(default="", max_length=32)
+    office_hours: str = Field(default="08:30-18:00", max_length=32)
+    office_location: str = Field(default="", max_length=120)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    is_default: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FaqAnswer(SQLModel, table=True):
+    """One community's own answer to a FAQ question (fees, office hours and parking differ)."""
+
+    __tablename__ = "faq_answers"
+    __table_args__ = (UniqueConstraint("faq_id", "community_id", name="uq_faq_answer_community"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    faq_id: str = Field(foreign_key="faq_items.id", max_length=64, index=True)
+    community_id: int = Field(foreign_key="communities.id")
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    source: str = Field(default="", max_length=200)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# Rows that always belong to a community. Code that knows the community sets it; a row written
+# without one (a single-community install, a tool, a test) belongs to the default community.
+_COMMUNITY_REQUIRED = ("houses", "tickets", "surveys")
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _default_community(session: OrmSession, _context: object, _instances: object) -> None:
+    missing = [o for o in session.new
+               if getattr(o, "__tablename__", "") in _COMMUNITY_REQUIRED and o.community_id is None]
+    if not missing:
+        return
+    with session.no_autoflush:
+        default_id = session.execute(select(Community.id).where(Community.is_default.is_(True))).scalar()
+    if default_id is None:
+        raise RuntimeError("no default community in the database; run `wuye db upgrade`")
+    for row in missing:
+        row.community_id = default_id
