@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from storage.clock import utcnow
 from storage.models import Community, Person
+from storage.models.communities import default_community_id
 
 STAFF_ROLES = ("staff", "supervisor", "manager")
 FIELDS = ("hotline", "duty_phone", "office_hours", "office_location", "timezone")
@@ -50,9 +51,8 @@ class View:
 
 
 def default(session: Session) -> Community:
-    row = session.execute(select(Community).where(Community.is_default.is_(True))).scalar_one_or_none()
-    if row is None:
-        raise LookupError("no default community in the database; run `wuye db upgrade`")
+    row = session.get(Community, default_community_id(session))
+    assert row is not None
     return row
 
 
@@ -89,20 +89,17 @@ def sync_default(session: Session, config: Defaults) -> Community:
 
 
 def view(session: Session, config: Defaults, community_id: int | None) -> View:
-    """What replies say for this community: the config's `[community]` for the default one (so
-    a single-community install reads its config as it always did), the row for the others."""
+    """What replies say for this community (the default one when None). The default community's
+    row is the config's `[community]` (sync_default at start); blank fields fall back to `config`."""
     row = session.get(Community, community_id) if community_id else None
-    if row is None or row.is_default:
-        did = row.id if row is not None else default(session).id
-        assert did is not None
-        return View(id=did, name=config.name, company=config.company, hotline=config.hotline,
-                    duty_phone=config.duty_phone, office_hours=config.office_hours,
-                    office_location=config.office_location, timezone=config.timezone,
-                    address=row.address if row is not None else "")
+    if row is None:
+        row = default(session)
     assert row.id is not None
-    return View(id=row.id, name=row.name, company=config.company, hotline=row.hotline or config.hotline,
-                duty_phone=row.duty_phone or config.duty_phone, office_hours=row.office_hours or config.office_hours,
-                office_location=row.office_location, timezone=row.timezone or config.timezone, address=row.address)
+    return View(id=row.id, name=row.name or config.name, company=config.company,
+                hotline=row.hotline or config.hotline, duty_phone=row.duty_phone or config.duty_phone,
+                office_hours=row.office_hours or config.office_hours,
+                office_location=row.office_location or config.office_location,
+                timezone=row.timezone or config.timezone, address=row.address)
 
 
 # ---------------------------------------------------------------- people

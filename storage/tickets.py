@@ -78,16 +78,20 @@ def open_for_assignee(session: Session, person: Person) -> list[Ticket]:
     )
 
 
-def open_common_duplicate(session: Session, building: str, category: str, place_key: str) -> Ticket | None:
-    """An open common-area repair at the same place and of the same category."""
+def open_common_duplicate(session: Session, building: str, category: str, place_key: str,
+                          community_id: int | None = None) -> Ticket | None:
+    """An open common-area repair at the same place and of the same category (in the community)."""
     if not building:
         return None
-    rows = session.execute(
+    q = (
         select(Ticket)
         .where(Ticket.kind == "repair", Ticket.area == "common", Ticket.status.in_(OPEN_STATUSES))
         .where(Ticket.building == building, Ticket.category == category)
         .order_by(Ticket.created_at)
-    ).scalars()
+    )
+    if community_id is not None:
+        q = q.where(Ticket.community_id == community_id)
+    rows = session.execute(q).scalars()
     for t in rows:
         if not place_key or place_key in t.place:
             return t

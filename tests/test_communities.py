@@ -6,15 +6,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.cli import main
-from storage import communities
+from storage import communities, houses
+from storage import faq as faq_store
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
-from storage.models import Community, Person
+from storage.models import Community, House, Notice, NoticeDelivery, Person, RosterEntry, Ticket
+from tests.community import Community as Town
+from tests.test_notices import drain
+from tests.test_tickets_e2e import number_in
+from wuye_dev import wire
+
+
+def notice_cli(town: Town, *args: str) -> Result:
+    env = {"WUYE_DATABASE__URL": town.engine.url.render_as_string(hide_password=False)}
+    return CliRunner().invoke(main, ["notice", "send", "--title", "停水通知",
+                                     "--body", "今天10:00-16:00管网检修，3栋停水。", *args], env=env)
 
 # ---------------------------------------------------------------- the migration
 
@@ -141,3 +153,230 @@ def test_community_add_list_show_and_staff_and_roster_by_community(tmp_path: Pat
         default = s.execute(sa.select(Community).where(Community.is_default)).scalar_one()
         assert (default.name, default.hotline) == ("阳光花园", "0571-1111-2222")
     eng.dispose()
+
+
+# ---------------------------------------------------------------- two communities, both with a 3栋
+
+B_HOTLINE = "0571-7777-0000"
+B_STAFF = {
+    "o-b-zhang": ("钱师傅", "staff", "13900005555", "水电,管道疏通,燃气"),
+    "o-b-liu": ("吴师傅", "staff", "13900006666", "门窗,电梯,公共照明,公共设施,其他,客服"),
+    "o-b-zhao": ("郑主管", "supervisor", "13900007777", ""),
+    "o-b-sun": ("冯经理", "manager", "13900008888", ""),
+}
+TWICE = "13800007777"  # on both rosters at 3栋2单元501: the owner of a flat in each community
+
+
+@pytest.fixture
+def two(town: Town) -> Town:
+    """The test community (阳光花园, the default) with its people assigned to it, plus 翠湖苑 with
+    its own 3栋2单元501 household, staff, supervisor and manager, and a company-level manager."""
+    with Session(town.engine) as s:
+        a = communities.default(s)
+        b = Community(name="翠湖苑", hotline=B_HOTLINE, duty_phone="139-7777-0000", office_hours="08:00-20:00",
+                      office_location="翠湖苑2栋1楼服务中心", timezone="Asia/Shanghai")
+        s.add(b)
+        s.flush()
+        for p in s.execute(sa.select(Person)).scalars():
+            p.community_ids = str(a.id)
+        home_b = houses.get_or_create(s, "3", "2", "501", b.id)
+        home_a = houses.get_or_create(s, "3", "2", "501", a.id)
+        s.add(RosterEntry(house_id=home_b.id, name="钱多", phone="13800005555"))
+        s.add(Person(openid="o-b-qian", role="resident", name="钱多", phone="13800005555", house_id=home_b.id,
+                     community_ids=str(b.id)))
+        for house in (home_a, home_b):
+            s.add(RosterEntry(house_id=house.id, name="两处业主", phone=TWICE))
+        for openid, (name, role, phone, cats) in B_STAFF.items():
+            s.add(Person(openid=openid, role=role, name=name, phone=phone, categories=cats, community_ids=str(b.id)))
+        s.add(Person(openid="o-ceo", role="manager", name="总经理", phone="13900000000", community_ids=""))
+        s.commit()
+        town.b_id, town.a_id = b.id, a.id  # type: ignore[attr-defined]
+    return town
+
+
+def click(town: Town, openid: str, key: str) -> str:
+    town._t += 1  # a distinct CreateTime: two events of one person in a second are one delivery
+    reply = town._post(wire.event(openid, "CLICK", EventKey=key, create_time=town._t))
+    assert reply is not None
+    return reply
+
+
+def _ticket_of(town: Town, number: str) -> Ticket:
+    return town.ticket(number)
+
+
+def test_a_3栋_repair_in_one_community_never_reaches_the_others_staff_or_supervisor(two: Town) -> None:
+    two.say("o-wang", "厨房水管漏水了")
+    a_number = number_in(two.say("o-wang", "确认"))
+    two.say("o-b-qian", "厨房水管漏水了")
+    b_number = number_in(two.say("o-b-qian", "确认"))
+    assert _ticket_of(two, a_number).community_id == two.a_id  # type: ignore[attr-defined]
+    assert _ticket_of(two, b_number).community_id == two.b_id  # type: ignore[attr-defined]
+
+    a_cards, b_cards = two.pushes("o-zhang"), two.pushes("o-b-zhang")
+    assert any(a_number in c for c in a_cards) and not any(b_number in c for c in a_cards)
+    assert any(b_number in c for c in b_cards) and not any(a_number in c for c in b_cards)
+    for openid in ("o-zhao", "o-sun", "o-b-zhao", "o-b-sun", "o-ceo"):
+        two.pushes(openid)
+
+    # Nobody accepts: the accept escalation goes to each ticket's own supervisor only.
+    two.clock.advance(minutes=31)
+    a_sup, b_sup = two.pushes("o-zhao"), two.pushes("o-b-zhao")
+    assert any("超时未接单" in p and a_number in p for p in a_sup) and not any(b_number in p for p in a_sup)
+    assert any("超时未接单" in p and b_number in p for p in b_sup) and not any(a_number in p for p in b_sup)
+    # Not done in time: each community's manager, and the company's manager for both.
+    two.clock.advance(hours=24)
+    a_mgr, b_mgr, ceo = two.pushes("o-sun"), two.pushes("o-b-sun"), two.pushes("o-ceo")
+    assert any("超时未完成" in p and a_number in p for p in a_mgr) and not any(b_number in p for p in a_mgr)
+    assert any("超时未完成" in p and b_number in p for p in b_mgr) and not any(a_number in p for p in b_mgr)
+    assert any(a_number in p for p in ceo) and any(b_number in p for p in ceo)
+
+    # Another community's supervisor may not move the ticket; its own may.
+    assert "已接单" not in two.say("o-b-zhao", f"接单 {a_number}")
+    assert "已接单" in two.say("o-zhao", f"接单 {a_number}")
+    # 转派 to a namesake in the other community finds nobody there.
+    assert "已转派" not in two.say("o-zhao", f"转派 {a_number} 钱师傅")
+
+
+def test_催单_and_a_low_score_stay_in_the_residents_community(two: Town) -> None:
+    two.say("o-b-qian", "卫生间水管漏水")
+    number = number_in(two.say("o-b-qian", "确认"))
+    assert _ticket_of(two, number).assignee_id is not None
+    for openid in ("o-b-zhang", "o-zhang", "o-zhao", "o-b-zhao"):
+        two.pushes(openid)
+    two.clock.advance(minutes=11)
+    two.say("o-b-qian", "催一下")
+    assert any(number in p for p in two.pushes("o-b-zhang")) and two.pushes("o-zhang") == []
+    assert "已接单" in two.say("o-b-zhang", f"接单 {number}")
+    two.say("o-b-zhang", f"完成 {number} 换了阀门")
+    two.clock.advance(hours=2, minutes=5)
+    assert any(number in p for p in two.pushes("o-b-qian"))  # the 回访
+    reply = two.say("o-b-qian", "1")
+    assert "郑主管" in reply  # 翠湖苑's supervisor calls back
+    assert any(number in p for p in two.pushes("o-b-zhao"))
+    assert not any(number in p for p in two.pushes("o-zhao"))
+
+
+def test_a_notice_to_one_communitys_3栋_reaches_only_its_residents(two: Town) -> None:
+    res = notice_cli(two, "--as", "o-ceo", "--to", "building:3", "--community", "阳光花园")
+    assert res.exit_code == 0, res.output
+    assert "1 recipient(s)" in res.output
+    drain(two)
+    with Session(two.engine) as s:
+        got = {d.openid for d in s.execute(sa.select(NoticeDelivery)).scalars()}
+        notice = s.execute(sa.select(Notice)).scalar_one()
+        assert notice.community_id == two.a_id  # type: ignore[attr-defined]
+    assert got == {"o-wang"}
+    assert any("停水" in p for p in two.pushes("o-wang"))
+    assert not any("停水" in p for p in two.pushes("o-b-qian"))
+    # The outage answers only the community whose notice it is.
+    assert "停水通知" in two.say("o-wang", "今天停水吗")
+    assert "停水通知" not in two.say("o-b-qian", "今天停水吗")
+    # 翠湖苑's manager may not send to 阳光花园, nor to the whole company; to their own, by default.
+    refused = notice_cli(two, "--as", "o-b-sun", "--to", "all", "--community", "阳光花园")
+    assert refused.exit_code == 1 and "does not manage" in refused.output
+    assert notice_cli(two, "--as", "o-b-sun", "--to", "all", "--dry-run").output.count("1 recipient(s)") == 1
+
+
+def test_the_fee_question_gets_each_communitys_own_answer_with_its_own_phones(two: Town, tmp_path: Path) -> None:
+    nlu = two.services.nlu
+    reading = nlu.understand("物业费怎么交")
+    entry = nlu.entry(reading.faq_id or "")
+    assert entry is not None
+    with Session(two.engine) as s:
+        faq_store.seed_if_empty(s, nlu.entries, "test")
+        s.commit()
+    own = tmp_path / "cuihu.csv"
+    own.write_text(f"id,question,answer\n{entry.id},{entry.question},翠湖苑物业费每月1.8元/平方米，请到{{office_location}}缴纳，电话{{hotline}}。\n"
+                   "cuihu-pool,游泳池几点开放,翠湖苑游泳池每天9点到21点开放。\n", encoding="utf-8")
+    env = {"WUYE_DATABASE__URL": two.engine.url.render_as_string(hide_password=False)}
+    res = CliRunner().invoke(main, ["faq", "import", str(own), "--community", "翠湖苑"], env=env)
+    assert res.exit_code == 0, res.output
+    assert "added 2" in res.output
+
+    a_answer = two.say("o-wang", "物业费怎么交")
+    b_answer = two.say("o-b-qian", "物业费怎么交")
+    assert "1.8元" in b_answer and B_HOTLINE in b_answer and "翠湖苑2栋1楼服务中心" in b_answer
+    assert "1.8元" not in a_answer and B_HOTLINE not in a_answer
+    assert a_answer.strip() != "" and a_answer != b_answer
+    # Every placeholder is the resident's community's (the 联系物业 menu); a question only 翠湖苑
+    # has is not answered to the other community's residents.
+    contact = click(two, "o-b-qian", "CONTACT")
+    assert B_HOTLINE in contact and "翠湖苑2栋1楼服务中心" in contact
+    assert B_HOTLINE not in click(two, "o-wang", "CONTACT")
+    with Session(two.engine) as s:
+        item = next(e for e in faq_store.load_entries(s) if e.id == "cuihu-pool")
+        assert faq_store.answer_for(s, item.id, two.b_id, item.answer) == item.answer  # type: ignore[attr-defined]
+        assert faq_store.answer_for(s, item.id, two.a_id, item.answer) is None  # type: ignore[attr-defined]
+        assert faq_store.visible(s, ["cuihu-pool", entry.id], two.a_id) == [entry.id]  # type: ignore[attr-defined]
+
+
+def test_binding_with_a_room_on_two_communities_rosters_asks_which(two: Town) -> None:
+    ask = two.say("o-twice", f"绑定 3栋2单元501 {TWICE}")
+    assert "阳光花园" in ask and "翠湖苑" in ask and "哪个小区" in ask
+    assert "绑定成功" in two.say("o-twice", "2")
+    with Session(two.engine) as s:
+        p = s.execute(sa.select(Person).where(Person.openid == "o-twice")).scalar_one()
+        house = s.get(House, p.house_id)
+        assert house is not None and house.community_id == two.b_id  # type: ignore[attr-defined]
+        assert p.community_ids == str(two.b_id)  # type: ignore[attr-defined]
+    # Named, no question; by name as the answer, too.
+    assert "绑定成功" in two.say("o-twice-2", f"绑定 阳光花园 3栋2单元501 {TWICE}")
+    two.say("o-twice-3", f"绑定 3栋2单元501 {TWICE}")
+    assert "绑定成功" in two.say("o-twice-3", "阳光花园")
+    # A room on one roster only binds there without asking.
+    assert "绑定成功" in two.say("o-b-new", "绑定 3栋2单元501 13800005555")
+    with Session(two.engine) as s:
+        homes = {p.openid: s.get(House, p.house_id).community_id  # type: ignore[union-attr]
+                 for p in s.execute(sa.select(Person).where(Person.openid.in_(("o-twice-2", "o-twice-3", "o-b-new"))))
+                 .scalars()}
+    assert homes == {"o-twice-2": two.a_id, "o-twice-3": two.a_id, "o-b-new": two.b_id}  # type: ignore[attr-defined]
+
+
+def test_report_by_community_and_for_the_company(two: Town) -> None:
+    two.say("o-wang", "厨房水管漏水了")
+    two.say("o-wang", "确认")
+    for _ in range(2):
+        two.say("o-b-qian", "卫生间灯不亮了")
+        two.say("o-b-qian", "确认")
+        two.clock.advance(minutes=40)
+    env = {"WUYE_DATABASE__URL": two.engine.url.render_as_string(hide_password=False)}
+    args = ["report", "--from", "2026-11-01", "--to", "2026-12-31"]
+    b = CliRunner().invoke(main, [*args, "--community", "翠湖苑"], env=env)
+    assert b.exit_code == 0, b.output
+    assert "翠湖苑" in b.output
+    by = CliRunner().invoke(main, [*args, "--by", "community"], env=env)
+    assert by.exit_code == 0, by.output
+    lines = {line.split()[0]: line.split()[1] for line in by.output.splitlines()[2:] if len(line.split()) > 1}
+    assert lines.get("翠湖苑") == "2" and lines.get("阳光花园") == "1" and lines.get("TOTAL") == "3"
+
+
+def test_the_console_shows_a_community_manager_only_their_community(two: Town, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_console import sign_in
+
+    monkeypatch.setattr("bot.console.web.utcnow", two.clock)
+    two.say("o-wang", "厨房水管漏水了")
+    a = number_in(two.say("o-wang", "确认"))
+    two.say("o-b-qian", "厨房水管漏水了")
+    b = number_in(two.say("o-b-qian", "确认"))
+    period = "from=2026-11-01&to=2026-12-31"
+
+    mine = sign_in(two, "o-b-sun")
+    for page in ("/console/tickets", "/console/"):
+        html = mine.get(page).get_data(as_text=True)
+        assert b in html and a not in html, page
+    assert mine.get(f"/console/tickets/{a}").status_code == 404
+    assert mine.get(f"/console/tickets/{b}").status_code == 200
+    assert 'name="community"' not in mine.get("/console/tickets").get_data(as_text=True)  # one to see: no filter
+    csv = mine.get(f"/console/reports.csv?by=community&{period}").get_data(as_text=True)
+    assert "翠湖苑" in csv and "阳光花园" not in csv
+    staff = mine.get("/console/people").get_data(as_text=True)
+    assert "钱师傅" in staff and "张建国" not in staff
+
+    company = sign_in(two, "o-ceo")
+    html = company.get("/console/tickets").get_data(as_text=True)
+    assert a in html and b in html and 'name="community"' in html
+    only_a = company.get(f"/console/tickets?community={two.a_id}").get_data(as_text=True)  # type: ignore[attr-defined]
+    assert a in only_a and b not in only_a
+    csv = company.get(f"/console/reports.csv?by=community&{period}").get_data(as_text=True)
+    assert "翠湖苑" in csv and "阳光花园" in csv

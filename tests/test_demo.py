@@ -118,3 +118,24 @@ def test_chat_simulator_talks_to_the_demo_and_shows_pushes(demo: dict) -> None:
     assert "Chatting with" in out
     assert "物业小助手" in out or "报修" in out  # the bot's answer to 你好
     assert "[推送] 张师傅已接单" in out
+
+
+def test_demo_has_two_communities_with_a_3栋_each_and_their_own_staff(demo: dict) -> None:
+    from sqlalchemy import select
+
+    from storage.models import Ticket
+
+    listing = subprocess.run([sys.executable, "-m", "bot.cli", "community", "list"], env=demo["env"],
+                             capture_output=True, text=True, timeout=60)
+    assert "阳光花园" in listing.stdout and "翠湖苑" in listing.stdout and "2 communities" in listing.stdout
+    post(demo, wire.text("demo-b-resident-1", "厨房水管漏水了"))
+    reply = post(demo, wire.text("demo-b-resident-1", "确认"))
+    assert reply is not None and "BX" in reply["Content"]
+    _wait_for_call(demo["fake"], "demo-b-staff-1")
+    engine = make_engine(f"sqlite:///{demo['db']}")
+    with session_scope(engine) as s:
+        ticket = s.execute(select(Ticket).order_by(Ticket.id.desc())).scalars().first()
+        assert ticket is not None and ticket.building == "3"
+        number = ticket.number
+    other = requests.get(f"{demo['fake']}/_fake/calls", params={"touser": "demo-staff-1"}, timeout=2).json()["calls"]
+    assert not any(number in str(c["body"]) for c in other)

@@ -17,8 +17,11 @@ def faq() -> None:
 @faq.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
+@click.option("--community", "community_name", default="",
+              help="This community's own answers: to questions the FAQ has, its answer; new questions "
+                   "are answered to its residents only.")
 @pass_obj
-def faq_import(obj: Obj, path: str, dry_run: bool) -> None:
+def faq_import(obj: Obj, path: str, dry_run: bool, community_name: str) -> None:
     """Import PATH (.toml .csv .xlsx .docx .txt .md); re-importing updates, never duplicates."""
     from sqlmodel import Session
 
@@ -34,7 +37,16 @@ def faq_import(obj: Obj, path: str, dry_run: bool) -> None:
     engine = engine_for(obj.settings)
     upgrade(engine)
     with Session(engine) as session:
-        result = faq_store.import_entries(session, entries, Path(path).name)
+        community_id = None
+        if community_name:
+            from storage import communities
+
+            found = communities.by_name(session, community_name)
+            if found is None:
+                raise click.BadParameter(f"no community named '{community_name}' (`wuye community list`)",
+                                         param_hint="--community")
+            community_id = found.id
+        result = faq_store.import_entries(session, entries, Path(path).name, community_id)
         if dry_run:
             session.rollback()
         else:

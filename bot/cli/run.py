@@ -113,12 +113,13 @@ def serve(
 
 
 def demo_people_lines() -> str:
-    from wuye_dev.demo import DEMO_PEOPLE
+    from wuye_dev.demo import COMPANY, DEMO_PEOPLE, SECOND
 
     lines = []
-    for openid, role, name, _phone, address, categories, _buildings in DEMO_PEOPLE:
+    for openid, role, name, _phone, address, categories, _buildings, community in DEMO_PEOPLE:
         where = f"{address[0]}栋{address[1]}单元{address[2]}" if address else categories or role
-        lines.append(f"    {openid:<17} {role:<10} {name}  {where}")
+        place = "全公司" if community == COMPANY else (SECOND if community else "默认小区")
+        lines.append(f"    {openid:<17} {role:<10} {name}  {place} {where}")
     return "\n".join(lines)
 
 
@@ -128,10 +129,14 @@ def demo_people_lines() -> str:
 def worker(obj: Obj, once: bool) -> None:
     """Run the worker alone (several may share one PostgreSQL)."""
     from bot.outbound.worker import Worker
+    from storage import communities
+    from storage.db import session_scope
     from storage.migrate import upgrade
 
     engine = engine_for(obj.settings)
     upgrade(engine)
+    with session_scope(engine) as session:  # the config's [community] is the default community
+        communities.sync_default(session, obj.settings.community)
     w = Worker(obj.settings, engine)
     if once:
         stats = w.drain()

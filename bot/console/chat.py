@@ -16,7 +16,7 @@ def is_request(text: str) -> bool:
 
 
 def handle(turn: Turn) -> str:
-    settings = turn.services.settings
+    settings = turn.settings
     if not settings.console.enabled:
         return turn.say("console_off")
     if not links.may_sign_in(turn.person):

@@ -29,6 +29,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.services import Services
 from bot.tickets.status import kind_label, status_label
+from storage import communities
 from storage.clock import utcnow
 from storage.models import Person
 
@@ -181,6 +182,32 @@ def paginate(s: Session, query: Select[Any], size: int = PAGE_SIZE) -> Page:
     rows = s.execute(query.limit(size).offset((number - 1) * size)).all()
     items = [r[0] if len(r) == 1 else tuple(r) for r in rows]
     return Page(items, number, pages, total)
+
+
+def served(s: Session) -> list[int] | None:
+    """The communities the signed-in person works for (None: every one, company level)."""
+    return communities.served(s, me())
+
+
+def scope(s: Session) -> list[int] | None:
+    """The communities a page shows: those the person works for, narrowed by ?community=ID."""
+    mine = served(s)
+    wanted = request.args.get("community", "")
+    if wanted.isdigit() and (mine is None or int(wanted) in mine):
+        return [int(wanted)]
+    return mine
+
+
+def in_scope(s: Session, community_id: int | None) -> bool:
+    mine = served(s)
+    return mine is None or community_id in mine
+
+
+def community_choices(s: Session) -> list[tuple[int, str]]:
+    """The communities the person may pick between (none when there is only one to see)."""
+    mine = served(s)
+    rows = [(c.id, c.name) for c in communities.all_(s) if c.id is not None and (mine is None or c.id in mine)]
+    return rows if len(rows) > 1 else []
 
 
 def people_names(s: Session, ids: set[int | None]) -> dict[int, str]:

@@ -21,15 +21,15 @@ def asks_for_person(text: str) -> bool:
 
 
 def in_office_hours(turn: Turn) -> bool:
-    return office_hours.is_open(turn.services.settings, turn.now)
+    return office_hours.is_open(turn.settings, turn.now)
 
 
 def handle(turn: Turn) -> str | None:
-    if turn.services.settings.human.transfer_to_kf and in_office_hours(turn):
+    if turn.settings.human.transfer_to_kf and in_office_hours(turn):
         # The account's agents take the chat in WeChat's 客服 system; nothing to call back.
         return HandOff(turn.say("human_transferred"))
     draft = ticket_flow.Draft(kind="human", description=turn.text, category="人工",
                               contact_phone=turn.intent.slots.get("phone") or turn.person.phone)
-    ticket = ticket_flow.open_ticket(turn.session, turn.services.settings, draft, turn.person, turn.now)
+    ticket = ticket_flow.open_ticket(turn.session, turn.settings, draft, turn.person, turn.now)
     key = "human_created_office" if in_office_hours(turn) else "human_created_after"
     return turn.say(key, number=ticket.number)

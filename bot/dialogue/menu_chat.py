@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 from wechatpy.messages import BaseMessage
 
+from bot.communities.scope import settings_for_person
 from bot.dialogue.turn import Turn
 from bot.services import Services
 from bot.tickets import staff_chat, status_chat
@@ -20,8 +21,8 @@ REPLY_KEYS = {"REPAIR": "menu_repair", "FAQ": "menu_faq", "CONTACT": "menu_conta
 
 
 def click(session: Session, services: Services, event: BaseMessage, key: str, now: datetime) -> str | None:
-    settings = services.settings
     person = people.touch(session, event.source, now)
+    settings = settings_for_person(session, services.settings, person)  # its community's phones and hours
     if key in REPLY_KEYS:
         return render(REPLY_KEYS[key], settings.community)
     if key == "MY_TICKETS":

@@ -117,13 +117,13 @@ class Route:
 
 
 def _image(turn: Turn) -> str | None:
-    media.keep(turn.session, turn.services.settings, turn.openid, turn.raw, turn.now)
+    media.keep(turn.session, turn.settings, turn.openid, turn.raw, turn.now)
     conv = turn.conversation
     if conv is not None and conv.kind == repair.FORM:
         return repair.add_photo(turn, turn.media_url)
     if conv is not None and conv.kind == "proof" and turn.person.role in staff_chat.STAFF_ROLES:
         conversations.clear(turn.session, turn.openid)
-        return staff_chat.attach_proof(turn.session, turn.services.settings, turn.person,
+        return staff_chat.attach_proof(turn.session, turn.settings, turn.person,
                                        int(conv.state["ticket_id"]), turn.media_url, turn.now)
     return turn.say("image_received")
 
@@ -136,7 +136,7 @@ def _no_words(turn: Turn) -> str:
 
 def _staff_command(turn: Turn) -> str:
     assert turn.command is not None
-    settings = turn.services.settings
+    settings = turn.settings
     if turn.command.action == "help":
         return turn.say("staff_help")
     if turn.command.action == "recovered":
@@ -205,7 +205,7 @@ def _survey_answer(turn: Turn) -> bool:
 
 
 def _outage_notice(turn: Turn):  # type: ignore[no-untyped-def]
-    return outage.matching(turn.session, turn.services.settings, turn.person, turn.text, turn.now)
+    return outage.matching(turn.session, turn.settings, turn.person, turn.text, turn.now)
 
 
 def _outage_answer(turn: Turn) -> str | None:

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.communities.scope import settings_for_person
+from bot.config import Settings
 from bot.services import Services
 from intents.model import Intent
 from intents.staff_commands import StaffCommand
@@ -32,6 +34,15 @@ class Turn:
     raw: dict[str, Any] = field(default_factory=dict)
     command: StaffCommand | None = None
     open_survey: Survey | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings as the sender's community sees them (its phones, office hours, time zone):
+        a resident's home community, a staff member's own; the config's [community] otherwise."""
+        if self._settings is None:
+            self._settings = settings_for_person(self.session, self.services.settings, self.person)
+        return self._settings
 
     @property
     def openid(self) -> str:
@@ -39,7 +50,7 @@ class Turn:
         return self.person.openid
 
     def say(self, key: str, /, **values: Any) -> str:
-        return render(key, self.services.settings.community, **values)
+        return render(key, self.settings.community, **values)
 
 
 Handler = Callable[[Turn], str | None]

@@ -43,6 +43,9 @@ def _when(settings: Settings, value: str | None, param: str, end_of_day: bool = 
     help="Send as this manager's openid (checked: only managers may broadcast). Omitted: the console "
     "operator, who has the server's shell and so a manager's rights.",
 )
+@click.option("--community", "community_name", default="",
+              help="Only this community's residents (or staff); default: the --as manager's community, "
+                   "else the whole company.")
 @click.option("--dry-run", is_flag=True, help="Show who would get it; store and send nothing.")
 @click.option(
     "--yes", is_flag=True, help="Confirm a notice to more than [notice] confirm_over people."
@@ -56,14 +59,16 @@ def notice_send(
     at: str | None,
     until: str | None,
     author: str | None,
+    community_name: str,
     dry_run: bool,
     yes: bool,
 ) -> None:
     """Send (or schedule) a notice; the worker delivers it."""
     from sqlmodel import Session
 
+    from bot.communities.scope import settings_for
     from bot.notices import compose as notices
-    from storage import people
+    from storage import communities, people
     from storage.clock import utcnow
     from storage.migrate import upgrade
     from storage.models import Notice
@@ -86,10 +91,24 @@ def notice_send(
         if author and not notices.may_broadcast(person):
             role = person.role if person else "unknown"
             raise click.ClickException(f"only managers may send notices; {author} is {role}")
+        if community_name:
+            found = communities.by_name(session, community_name)
+            if found is None:
+                raise click.BadParameter(f"no community named '{community_name}' (`wuye community list`)",
+                                         param_hint="--community")
+            audience = audience.within(found.id)
+        else:
+            audience = audience.within(notices.default_community_for(session, person))
+        if not notices.may_address(session, person, audience.community_id):
+            raise click.ClickException(
+                f"{author} does not manage {community_name or 'the whole company'}; only company-level managers "
+                "send to every community (pass --community NAME)")
+        settings = settings_for(session, settings, audience.community_id)
         plan = notices.plan(session, audience)
         when = notices.local_label(settings, send_at, "%Y-%m-%d %H:%M") if send_at else "now"
         click.echo(
-            f"to {audience.spec}: {plan.count} recipient(s), {len(plan.unsubscribed)} unsubscribed (not sent); "
+            f"to {audience.spec} in {settings.community.name if audience.community_id else 'every community'}: "
+            f"{plan.count} recipient(s), {len(plan.unsubscribed)} unsubscribed (not sent); "
             f"sending {when}"
             + (
                 f", shown until {notices.local_label(settings, shown_until, '%Y-%m-%d %H:%M')}"

@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session
 
 from bot.config import Settings
 from bot.outbound import jobs
 from bot.outbound.registry import JobKind
 from replies import render
+from storage import communities
 from storage.models import House, Notice, NoticeBatch, NoticeDelivery, Person
 
 STAFF_ROLES = ("staff", "supervisor", "manager")
@@ -32,6 +33,11 @@ _BUILDINGS = re.compile(r"^[0-9A-Za-z栋号楼幢座,，、和及与/\s]+$")
 class Audience:
     kind: str  # all | buildings | staff
     buildings: tuple[str, ...] = ()
+    # Within this community; None: every community of the company.
+    community_id: int | None = None
+
+    def within(self, community_id: int | None) -> Audience:
+        return Audience(self.kind, self.buildings, community_id)
 
     @property
     def spec(self) -> str:
@@ -74,20 +80,70 @@ class Plan:
 
 def plan(session: Session, audience: Audience) -> Plan:
     q = select(Person, House.building).outerjoin(House, Person.house_id == House.id).where(Person.openid.is_not(None))
+    cid = audience.community_id
     if audience.kind == "staff":
         q = q.where(Person.role.in_(STAFF_ROLES))
     else:
         q = q.where(Person.role == "resident")
         if audience.kind == "buildings":
             q = q.where(House.building.in_(audience.buildings))
+        if cid is not None:
+            q = q.where(_resident_of(session, cid))
     out = Plan(audience)
     for person, building in session.execute(q.order_by(Person.id)).all():
+        if audience.kind == "staff" and cid is not None and not communities.serves(session, person, cid):
+            continue
         (out.reachable if person.active else out.unsubscribed).append((person, building or ""))
     return out
 
 
+def _resident_of(session: Session, community_id: int) -> ColumnElement[bool]:
+    """A resident of the community: by their home when bound, else by what they told us (nothing
+    yet: the default community's)."""
+    unbound = Person.community_ids == str(community_id)
+    if community_id == communities.default(session).id:
+        unbound = or_(unbound, Person.community_ids == "")
+    return or_(House.community_id == community_id, and_(Person.house_id.is_(None), unbound))
+
+
 def may_broadcast(person: Person | None) -> bool:
     return person is not None and person.role == "manager"
+
+
+def may_address(session: Session, person: Person | None, community_id: int | None) -> bool:
+    """A manager sends to their own communities; to the whole company only at company level
+    (every manager of a one-community install is)."""
+    if person is None:
+        return True  # the command line without --as: the operator of the server
+    return may_broadcast(person) and communities.serves(session, person, community_id)
+
+
+def default_community_for(session: Session, person: Person | None) -> int | None:
+    """What a manager's notice is for unless they say: the whole company at company level (every
+    manager of a one-community install), else their (first) community."""
+    if person is None or communities.is_company_level(session, person):
+        return None
+    ids = communities.ids_of(person)
+    return ids[0] if ids else None
+
+
+def parse_scoped_audience(session: Session, person: Person | None, text: str) -> Audience | None:
+    """An audience as a manager writes it in chat, optionally after a community's name
+    ("翠湖苑 3栋", "翠湖苑全体"); without one, the manager's default (default_community_for)."""
+    named = communities.named_in(session, text)
+    rest = text.replace(named.name, "").strip() if named is not None else text
+    audience = parse_audience(rest or "all")
+    if audience is None:
+        return None
+    return audience.within(named.id if named is not None else default_community_for(session, person))
+
+
+def audience_label(session: Session, settings: Settings, audience: Audience) -> str:
+    """全体住户 / 3栋住户, with the community's name in front when there are several."""
+    text = audience.label(settings)
+    if audience.community_id is None or communities.count(session) < 2:
+        return text
+    return communities.view(session, settings.community, audience.community_id).name + text
 
 
 def local_label(settings: Settings, dt: datetime, fmt: str = "%m月%d日%H:%M") -> str:
@@ -133,6 +189,7 @@ def create(
     """Store the notice and its send step (a due job, so it goes out once however many workers run)."""
     notice = Notice(
         title=title.strip(), body=body.strip(), audience=audience.spec, author_id=author.id if author else None,
+        community_id=audience.community_id,
         send_at=send_at or now, until=until, recipients=recipients, created_at=now,
     )
     session.add(notice)
@@ -144,7 +201,7 @@ def create(
 def audience_of(notice: Notice) -> Audience:
     parsed = parse_audience(notice.audience)
     assert parsed is not None, notice.audience
-    return parsed
+    return parsed.within(notice.community_id)
 
 
 def message_text(settings: Settings, notice: Notice) -> str:
@@ -173,8 +230,20 @@ def for_person(session: Session, person: Person) -> tuple[str | None, bool]:
     return building, person.role in STAFF_ROLES
 
 
+def _meant_for_community(session: Session, person: Person, notice: Notice) -> bool:
+    """A notice of the whole company reaches everyone; a community's, only its own people."""
+    if notice.community_id is None:
+        return True
+    if person.role in STAFF_ROLES:
+        return communities.serves(session, person, notice.community_id)
+    house = session.get(House, person.house_id) if person.house_id else None
+    home = house.community_id if house is not None else communities.home_of(session, person)
+    return home == notice.community_id
+
+
 def current(session: Session, settings: Settings, person: Person, now: datetime, limit: int = 5) -> list[Notice]:
-    """Notices in force now that are meant for this person, newest first."""
+    """Notices in force now that are meant for this person, newest first (their community's and
+    the company's only)."""
     building, is_staff = for_person(session, person)
     oldest = now - timedelta(days=max(settings.notice.show_days, 1) * 10)
     rows = session.execute(
@@ -188,7 +257,7 @@ def current(session: Session, settings: Settings, person: Person, now: datetime,
     out = []
     for n in rows:
         aud = parse_audience(n.audience)
-        if aud is None or not is_current(settings, n, now):
+        if aud is None or not is_current(settings, n, now) or not _meant_for_community(session, person, n):
             continue
         meant = (
             aud.kind == "all"

@@ -19,11 +19,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
+from bot.communities.scope import settings_for
 from bot.config import Settings
 from bot.notices import compose as notices
 from bot.outbound import jobs, outbox, templates
 from bot.outbound.registry import JobKind, Outcome, RefKind
 from bot.wechat import tags as wechat_tags
+from storage import communities
 from storage.clock import utcnow
 from storage.models import Job, Notice, NoticeBatch, NoticeDelivery, Outbox
 
@@ -65,9 +67,10 @@ def pace(settings: Settings, start: datetime, i: int) -> datetime:
     return start if per_minute <= 0 else start + timedelta(seconds=i * 60.0 / per_minute)
 
 
-def _enqueue_each(session: Session, settings: Settings, notice: Notice, deliveries: list[NoticeDelivery],
+def _enqueue_each(session: Session, base: Settings, notice: Notice, deliveries: list[NoticeDelivery],
                   now: datetime, round_: int = 0) -> str:
     """One outbox row per recipient, paced; returns how they go (template | text)."""
+    settings = settings_for(session, base, notice.community_id)  # its community's name and phones
     cfg = settings.notice
     text = notices.message_text(settings, notice)
     c = settings.community
@@ -118,11 +121,14 @@ def send(session: Session, settings: Settings, job: Job, now: datetime) -> None:
     _create_deliveries(session, notice, now)
     audience = notices.audience_of(notice)
     round_ = int(job.payload.get("round", 0))
-    if settings.notice.use_mass_send and audience.kind == "all":
+    # WeChat's mass send goes to everyone or to a building tag of the whole account: one
+    # community's notice, when there are several, goes per person.
+    mass = settings.notice.use_mass_send and (audience.community_id is None or communities.count(session) < 2)
+    if mass and audience.kind == "all":
         notice.via, notice.status, notice.sent_at = "mass", "sending", now
         _mass(session, notice, None, now)
         return
-    if settings.notice.use_mass_send and audience.kind == "buildings":
+    if mass and audience.kind == "buildings":
         if first:
             wechat_tags.reset_failures(session, audience.buildings)
         members: dict[str, list[str]] = {b: [] for b in audience.buildings}

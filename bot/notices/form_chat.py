@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.communities.scope import settings_for
 from bot.dialogue.turn import Turn
 from bot.notices import compose as notices
 from storage import conversations
@@ -39,7 +40,7 @@ def _save(turn: Turn, state: dict[str, Any]) -> None:
 
 def _parse_text(turn: Turn, state: dict[str, Any]) -> str | None:
     """Title, body and optional 截止/定时 lines into `state`; a reply if something is wrong."""
-    settings = turn.services.settings
+    settings = turn.settings
     lines: list[str] = []
     for line in turn.text.strip().splitlines():
         for pattern, key, end_of_day in ((_UNTIL, "until", True), (_AT, "at", False)):
@@ -61,14 +62,14 @@ def _parse_text(turn: Turn, state: dict[str, Any]) -> str | None:
 
 
 def _preview(turn: Turn, state: dict[str, Any]) -> str:
-    settings = turn.services.settings
-    audience = notices.parse_audience(state["audience"])
-    assert audience is not None
+    settings = turn.settings
+    audience = _audience(state)
     p = notices.plan(turn.session, audience)
     if p.count == 0:
         state["step"] = "audience"
         _save(turn, state)
-        return turn.say("notice_nobody", audience=audience.label(settings), unsubscribed=len(p.unsubscribed))
+        return turn.say("notice_nobody", audience=notices.audience_label(turn.session, settings, audience),
+                        unsubscribed=len(p.unsubscribed))
     state.update(step="confirm", count=p.count)
     _save(turn, state)
     draft = Notice(title=state["title"], body=state["body"])
@@ -79,14 +80,14 @@ def _preview(turn: Turn, state: dict[str, Any]) -> str:
     unsub = turn.say("notice_preview_unsubscribed", count=len(p.unsubscribed)) if p.unsubscribed else ""
     when = (notices.local_label(settings, datetime.fromisoformat(state["at"]), "%Y-%m-%d %H:%M")
             if state.get("at") else turn.say("notice_when_now"))
-    return turn.say("notice_preview", text=notices.message_text(settings, draft), audience=audience.label(settings),
+    text = notices.message_text(settings_for(turn.session, turn.services.settings, audience.community_id), draft)
+    return turn.say("notice_preview", text=text, audience=notices.audience_label(turn.session, settings, audience),
                     count=p.count, unsubscribed=unsub, when=when, confirm=confirm)
 
 
 def _send(turn: Turn, state: dict[str, Any]) -> str:
-    settings = turn.services.settings
-    audience = notices.parse_audience(state["audience"])
-    assert audience is not None
+    settings = turn.settings
+    audience = _audience(state)
     at = datetime.fromisoformat(state["at"]) if state.get("at") else None
     until = datetime.fromisoformat(state["until"]) if state.get("until") else None
     notice = notices.create(turn.session, settings, title=state["title"], body=state["body"], audience=audience,
@@ -97,6 +98,12 @@ def _send(turn: Turn, state: dict[str, Any]) -> str:
         return turn.say("notice_accepted_later", id=notice.id, count=state.get("count", 0),
                         when=notices.local_label(settings, at, "%Y-%m-%d %H:%M"))
     return turn.say("notice_accepted_now", id=notice.id, count=state.get("count", 0))
+
+
+def _audience(state: dict[str, Any]) -> notices.Audience:
+    audience = notices.parse_audience(state["audience"])
+    assert audience is not None
+    return audience.within(state.get("community_id"))
 
 
 def continue_form(turn: Turn) -> str:
@@ -110,12 +117,14 @@ def continue_form(turn: Turn) -> str:
         return turn.say("notice_not_allowed")
     step = state.get("step")
     if step == "audience":
-        audience = notices.parse_audience(turn.text.strip())
+        audience = notices.parse_scoped_audience(turn.session, turn.person, turn.text.strip())
         if audience is None:
             return turn.say("notice_bad_audience")
-        state.update(step="text", audience=audience.spec)
+        if not notices.may_address(turn.session, turn.person, audience.community_id):
+            return turn.say("notice_not_your_community")
+        state.update(step="text", audience=audience.spec, community_id=audience.community_id)
         _save(turn, state)
-        return turn.say("notice_ask_text", audience=audience.label(turn.services.settings))
+        return turn.say("notice_ask_text", audience=notices.audience_label(turn.session, turn.settings, audience))
     if step == "text":
         problem = _parse_text(turn, state)
         if problem:
@@ -123,7 +132,7 @@ def continue_form(turn: Turn) -> str:
         return _preview(turn, state)
     # step == "confirm": a large audience needs the words themselves, not just "好".
     text = turn.text.strip()
-    large = int(state.get("count", 0)) > turn.services.settings.notice.confirm_over
+    large = int(state.get("count", 0)) > turn.settings.notice.confirm_over
     if text == CONFIRM_EXACT or (not large and CONFIRM_SMALL.match(text)):
         return _send(turn, state)
     return turn.say("notice_confirm_hint")

@@ -11,7 +11,7 @@ BODY_PREVIEW = 80  # characters of each notice's body in the list; the push had 
 
 
 def handle(turn: Turn) -> str | None:
-    settings = turn.services.settings
+    settings = turn.settings
     found = notices.current(turn.session, settings, turn.person, turn.now)
     if not found:
         return turn.say("notice_none")
@@ -27,7 +27,7 @@ def handle(turn: Turn) -> str | None:
 def end_label(turn: Turn, notice: Notice) -> str:
     if notice.until is None:
         return turn.say("outage_end_unknown")
-    return turn.say("outage_end", until=notices.local_label(turn.services.settings, notice.until))
+    return turn.say("outage_end", until=notices.local_label(turn.settings, notice.until))
 
 
 def answer_outage(turn: Turn, notice: Notice) -> str:

@@ -46,7 +46,7 @@ def answer(turn: Turn) -> str:
     open_survey = turn.open_survey
     rating = turn.intent.rating
     assert open_survey is not None and rating is not None
-    settings = turn.services.settings
+    settings = turn.settings
     comment = turn.text.strip() if turn.intent.has_comment else ""
     if turn.conversation is not None and turn.conversation.kind == COMMENT_FORM:
         conversations.clear(turn.session, turn.openid)
@@ -78,7 +78,7 @@ def continue_comment(turn: Turn) -> str | None:
         return None
     if _NOTHING_MORE.match(normalize_surface(turn.text)) or answers.abandons(turn.text):
         return turn.say("survey_comment_none")
-    survey.add_comment(turn.session, turn.services.settings, answered, turn.person, turn.text.strip(), turn.now)
+    survey.add_comment(turn.session, turn.settings, answered, turn.person, turn.text.strip(), turn.now)
     return turn.say("survey_comment_saved")
 
 
@@ -90,14 +90,14 @@ def reopen(turn: Turn) -> str | None:
     done = _recent(turn)
     if done is None:
         return None
-    return survey.reopen(turn.session, turn.services.settings, done, turn.person, turn.text, turn.now)
+    return survey.reopen(turn.session, turn.settings, done, turn.person, turn.text, turn.now)
 
 
 def _recent(turn: Turn) -> Ticket | None:
     """The ticket done in the last days that the words point at: "5栋电梯又坏了" is not about the
     1栋 lift, "卫生间又漏了" not about the kitchen tap."""
     slots = extract_slots(turn.text)
-    for ticket in survey.recently_done(turn.session, turn.services.settings, turn.person, turn.now):
+    for ticket in survey.recently_done(turn.session, turn.settings, turn.person, turn.now):
         if _points_at(turn.text, slots, ticket):
             return ticket
     return None

@@ -48,6 +48,7 @@ def out_of_quiet_hours(settings: Settings, when: datetime) -> datetime:
 
 def schedule(session: Session, settings: Settings, ticket: Ticket, now: datetime) -> Survey | None:
     """One survey per completion (ticket, round); called in the transaction that completes it."""
+    settings = ticket_flow.scoped(session, settings, ticket)
     if ticket.kind not in ("repair", "complaint") or ticket.reporter_id is None:
         return None
     existing = session.execute(
@@ -56,7 +57,7 @@ def schedule(session: Session, settings: Settings, ticket: Ticket, now: datetime
     if existing is not None:
         return existing
     due = out_of_quiet_hours(settings, now + timedelta(minutes=settings.survey.delay_minutes))
-    survey = Survey(ticket_id=ticket.id, round=ticket.reopen_count, person_id=ticket.reporter_id, due_at=due, created_at=now)
+    survey = Survey(ticket_id=ticket.id, community_id=ticket.community_id, round=ticket.reopen_count, person_id=ticket.reporter_id, due_at=due, created_at=now)
     session.add(survey)
     session.flush()
     jobs.schedule(session, JobKind.SURVEY_SEND, survey.id, due, f"survey_send:{survey.id}")
@@ -98,6 +99,7 @@ def _gist(description: str) -> str:
 
 
 def _ask_text(session: Session, settings: Settings, ticket: Ticket) -> str:
+    settings = ticket_flow.scoped(session, settings, ticket)
     done = ticket_flow.local(settings, ticket.done_at).strftime("%m月%d日%H:%M") if ticket.done_at else label("survey_done_recently")
     what = ticket.category if ticket.kind == "repair" else _gist(ticket.description)
     return render("survey_ask", settings.community, kind=kind_label(ticket.kind), number=ticket.number,
@@ -115,6 +117,7 @@ def send(session: Session, settings: Settings, job: Job, now: datetime) -> None:
     if ticket is None or ticket.status != Status.DONE or ticket.reopen_count != survey.round:
         survey.status = "cancelled"
         return
+    settings = ticket_flow.scoped(session, settings, ticket)
     if in_quiet_hours(settings, now):
         # The worker was down until the quiet hours began: wait for the morning.
         later = out_of_quiet_hours(settings, now)
@@ -144,6 +147,7 @@ def remind(session: Session, settings: Settings, job: Job, now: datetime) -> Non
     ticket = session.get(Ticket, survey.ticket_id)
     person = session.get(Person, survey.person_id) if survey.person_id else None
     assert ticket is not None
+    settings = ticket_flow.scoped(session, settings, ticket)
     notify.to_resident(session, settings, person, render("survey_remind", settings.community, number=ticket.number),
                        now, title=render("survey_template_title", settings.community), number=ticket.number,
                        status=label("survey_status_unrated"), dedupe_key=f"survey_remind:{survey.id}")
@@ -162,11 +166,12 @@ def recovery_check(session: Session, settings: Settings, job: Job, now: datetime
         return
     ticket = session.get(Ticket, survey.ticket_id)
     assert ticket is not None
+    settings = ticket_flow.scoped(session, settings, ticket)
     owner = session.get(Person, survey.recovery_owner_id) if survey.recovery_owner_id else None
     due = ticket_flow.local(settings, survey.recovery_due_at or now).strftime("%H:%M")
     text = render("recovery_overdue", settings.community, number=ticket.number, due=due,
                   owner=ticket_flow.person_label(owner))
-    for manager in routing.managers(session):
+    for manager in routing.managers(session, ticket.community_id):
         notify.to_staff(session, settings, manager, text, dedupe_key=f"recovery_overdue:{survey.id}:{manager.id}",
                         now=now)
     store.add_event(session, ticket, "recovery_overdue", None, now)
@@ -179,6 +184,7 @@ def answer(session: Session, settings: Settings, survey: Survey, person: Person,
            now: datetime) -> str:
     ticket = session.get(Ticket, survey.ticket_id)
     assert ticket is not None
+    settings = ticket_flow.scoped(session, settings, ticket)
     survey.rating, survey.comment, survey.answered_at, survey.status = rating, comment, now, "answered"
     store.add_event(session, ticket, "rated", person, now, f"{rating}分 {comment}".strip())
     assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
@@ -194,6 +200,7 @@ def add_comment(session: Session, settings: Settings, survey: Survey, person: Pe
     survey.comment = f"{survey.comment}；{text}" if survey.comment else text
     ticket = session.get(Ticket, survey.ticket_id)
     assert ticket is not None
+    settings = ticket_flow.scoped(session, settings, ticket)
     store.add_event(session, ticket, "survey_comment", person, now, text)
     owner = session.get(Person, survey.recovery_owner_id) if survey.recovery_owner_id else None
     if owner is not None and survey.recovery_done_at is None:
@@ -205,7 +212,9 @@ def _recover(session: Session, settings: Settings, survey: Survey, ticket: Ticke
              comment: str, now: datetime) -> str:
     """补救: the supervisor is pushed at once, the resident told who calls back by when, and the
     call-back itself has a due time with an escalation if missed."""
-    owners = routing.supervisors(session, ticket.category, ticket.building) or routing.managers(session)
+    settings = ticket_flow.scoped(session, settings, ticket)
+    owners = (routing.supervisors(session, ticket.category, ticket.building, ticket.community_id)
+              or routing.managers(session, ticket.community_id))
     owner = owners[0] if owners else None
     # the call-back is promised in desk hours: a low score at 02:30 is called back after opening
     due = office_hours.within_hours(settings, now, settings.survey.recovery_hours)
@@ -223,6 +232,7 @@ def _recover(session: Session, settings: Settings, survey: Survey, ticket: Ticke
 
 
 def mark_recovered(session: Session, settings: Settings, ticket: Ticket, actor: Person, note: str, now: datetime) -> str:
+    settings = ticket_flow.scoped(session, settings, ticket)
     survey = session.execute(
         select(Survey).where(Survey.ticket_id == ticket.id, Survey.recovery_due_at.is_not(None),
                              Survey.recovery_done_at.is_(None)).order_by(Survey.id.desc())
@@ -236,6 +246,7 @@ def mark_recovered(session: Session, settings: Settings, ticket: Ticket, actor: 
 
 def reopen(session: Session, settings: Settings, ticket: Ticket, person: Person, text: str, now: datetime) -> str:
     """“没修好”: back to the same assignee at once, without waiting for the survey."""
+    settings = ticket_flow.scoped(session, settings, ticket)
     cancel_open(session, ticket)
     ticket.status, ticket.reopen_count, ticket.updated_at = Status.OPEN, ticket.reopen_count + 1, now
     ticket.accepted_at = ticket.arrived_at = ticket.done_at = None

@@ -25,5 +25,5 @@ def handle(turn: Turn) -> str | None:
         if len(mine) > 1:
             return turn.say("cancel_which", example=mine[0].number)
         ticket = mine[0]
-    ticket_flow.cancel_by_resident(turn.session, turn.services.settings, ticket, turn.person, turn.now)
+    ticket_flow.cancel_by_resident(turn.session, turn.settings, ticket, turn.person, turn.now)
     return turn.say("cancel_done", number=ticket.number)

@@ -15,9 +15,10 @@ def tickets() -> None:
 @tickets.command("list")
 @click.option("--status", default=None, help="open, accepted, on_site, done, cancelled")
 @click.option("--building", default=None)
+@click.option("--community", "community_name", default="", help="Only this community's tickets.")
 @click.option("--limit", default=50, show_default=True)
 @pass_obj
-def tickets_list(obj: Obj, status: str | None, building: str | None, limit: int) -> None:
+def tickets_list(obj: Obj, status: str | None, building: str | None, community_name: str, limit: int) -> None:
     """List tickets, newest first."""
     from sqlalchemy import select
     from sqlmodel import Session
@@ -35,6 +36,14 @@ def tickets_list(obj: Obj, status: str | None, building: str | None, limit: int)
             q = q.where(Ticket.status == status)
         if building:
             q = q.where(Ticket.building == building)
+        if community_name:
+            from storage import communities
+
+            found = communities.by_name(session, community_name)
+            if found is None:
+                raise click.BadParameter(f"no community named '{community_name}' (`wuye community list`)",
+                                         param_hint="--community")
+            q = q.where(Ticket.community_id == found.id)
         rows = list(session.execute(q).scalars())
         names = {p.id: p.name for p in session.execute(select(Person)).scalars()}
     for t in rows:
@@ -112,7 +121,7 @@ def tickets_show(obj: Obj, number: str) -> None:
     default=None,
     help="Last day, inclusive (default: today).",
 )
-@click.option("--by", type=click.Choice(["category", "staff", "building", "week"]), default=None)
+@click.option("--by", type=click.Choice(["category", "staff", "building", "week", "community"]), default=None)
 @click.option(
     "--csv",
     "csv_path",
@@ -127,9 +136,11 @@ def tickets_show(obj: Obj, number: str) -> None:
     default=None,
     help="PNG of the weekly trend of volume and satisfaction.",
 )
+@click.option("--community", "community_name", default="",
+              help="One community's figures (default: every community, the company's; --by community splits them).")
 @pass_obj
 def report(
-    obj: Obj, start, end, by: str | None, csv_path: str | None, chart_path: str | None
+    obj: Obj, start, end, by: str | None, csv_path: str | None, chart_path: str | None, community_name: str
 ) -> None:  # type: ignore[no-untyped-def]
     """Tickets, response times, escalations, survey response and satisfaction."""
     from datetime import timedelta
@@ -150,10 +161,21 @@ def report(
     engine = engine_for(settings)
     upgrade(engine)
     with Session(engine) as session:
-        rows = rep.compute(session, settings, first, last, by)
-        weekly = rep.compute(session, settings, first, last, "week") if chart_path else []
+        ids, title = None, settings.community.name
+        if community_name:
+            from storage import communities
+
+            found = communities.by_name(session, community_name)
+            if found is None or found.id is None:
+                raise click.BadParameter(f"no community named '{community_name}' (`wuye community list`)",
+                                         param_hint="--community")
+            ids, title = [found.id], found.name
+        elif _several_communities(session):
+            title = settings.community.company
+        rows = rep.compute(session, settings, first, last, by, ids)
+        weekly = rep.compute(session, settings, first, last, "week", ids) if chart_path else []
     click.echo(
-        f"{settings.community.name}  {first:%Y-%m-%d} .. {last - timedelta(days=1):%Y-%m-%d}"
+        f"{title}  {first:%Y-%m-%d} .. {last - timedelta(days=1):%Y-%m-%d}"
     )
     click.echo(rep.format_table(rows))
     if csv_path:
@@ -169,6 +191,12 @@ def report(
                 "the chart needs matplotlib: pip install 'wuye[report]'"
             ) from None
         click.echo(f"wrote {chart_path}")
+
+
+def _several_communities(session) -> bool:  # type: ignore[no-untyped-def]
+    from storage import communities
+
+    return communities.count(session) > 1
 
 
 COMMANDS = ["tickets", "report"]

@@ -37,9 +37,9 @@ def open_complaint(turn: Turn, text: str) -> str:
         kind="complaint", description=describe(text) or text, category="投诉", area="home", house_id=house_id,
         building=building, place=place, contact_phone=turn.intent.slots.get("phone") or turn.person.phone,
     )
-    ticket = ticket_flow.open_ticket(turn.session, turn.services.settings, draft, turn.person, turn.now)
+    ticket = ticket_flow.open_ticket(turn.session, turn.settings, draft, turn.person, turn.now)
     conversations.clear(turn.session, turn.openid)
-    settings = turn.services.settings
+    settings = turn.settings
     if office_hours.is_open(settings, turn.now):
         return turn.say("complaint_created", number=ticket.number, accept_minutes=settings.tickets.accept_minutes)
     opens = office_hours.when_label(settings, office_hours.next_opening(settings, turn.now), turn.now)
@@ -50,7 +50,7 @@ def handle(turn: Turn) -> str | None:
     if not has_words(describe(turn.text)):
         return turn.say("fallback")  # a bare phone number or room is no complaint
     if _BARE.match(turn.text):
-        ttl = timedelta(minutes=turn.services.settings.tickets.form_ttl_minutes)
+        ttl = timedelta(minutes=turn.settings.tickets.form_ttl_minutes)
         conversations.set_pending(turn.session, turn.openid, FORM, {}, turn.now, ttl)
         return turn.say("complaint_ask")
     return open_complaint(turn, turn.text)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.communities.scope import settings_for
 from bot.config import Settings
 from bot.outbound import notify
 from bot.tickets import routing
@@ -22,11 +23,13 @@ def escalate_accept(session: Session, settings: Settings, job: Job, now: datetim
     ticket = session.get(Ticket, job.ref_id)
     if ticket is None or ticket.status != Status.OPEN:
         return  # accepted, done or cancelled in time
+    settings = settings_for(session, settings, ticket.community_id)
     assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
     text = render("escalate_accept", settings.community, number=ticket.number, category=ticket.category,
                   place=ticket.place or "-", minutes=job.payload.get("minutes", ""), assignee=person_label(assignee))
-    targets = [p for p in routing.supervisors(session, ticket.category, ticket.building) if p.id != ticket.assignee_id]
-    for person in targets or routing.managers(session):
+    targets = [p for p in routing.supervisors(session, ticket.category, ticket.building, ticket.community_id)
+               if p.id != ticket.assignee_id]
+    for person in targets or routing.managers(session, ticket.community_id):
         notify.to_staff(session, settings, person, text, dedupe_key=f"job:{job.id}:{person.id}", now=now)
     store.add_event(session, ticket, "escalated", None, now, "超时未接单 → 主管")
 
@@ -35,11 +38,12 @@ def escalate_resolve(session: Session, settings: Settings, job: Job, now: dateti
     ticket = session.get(Ticket, job.ref_id)
     if ticket is None or not is_open(ticket.status):
         return
+    settings = settings_for(session, settings, ticket.community_id)
     assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
     text = render("escalate_resolve", settings.community, number=ticket.number, category=ticket.category,
                   place=ticket.place or "-", hours=job.payload.get("hours", ""),
                   status=status_label(ticket.status), assignee=person_label(assignee))
-    for person in routing.managers(session):
+    for person in routing.managers(session, ticket.community_id):
         notify.to_staff(session, settings, person, text, dedupe_key=f"job:{job.id}:{person.id}", now=now)
     store.add_event(session, ticket, "escalated", None, now, "超时未完成 → 经理")
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from bot.communities.scope import settings_for
 from bot.config import Settings
 from bot.outbound import jobs, notify
 from bot.outbound.registry import JobKind
@@ -20,6 +21,7 @@ from bot.tickets import limits as ticket_limits
 from bot.tickets import routing
 from bot.tickets.status import Status, kind_label, status_label
 from replies import label, render
+from storage import communities
 from storage import tickets as store
 from storage.models import House, Person, Ticket
 
@@ -37,6 +39,13 @@ class Draft:
     contact_phone: str = ""
     preferred_time: str = ""
     photos: list[str] = field(default_factory=list)
+    # Blank: the community of the house, else the reporter's own.
+    community_id: int | None = None
+
+
+def scoped(session: Session, settings: Settings, ticket: Ticket) -> Settings:
+    """The settings as the ticket's community sees them: its phones and hours in every text."""
+    return settings_for(session, settings, ticket.community_id)
 
 
 def local(settings: Settings, dt: datetime) -> datetime:
@@ -122,6 +131,7 @@ def _reporters(session: Session, ticket: Ticket) -> list[Person]:
 
 
 def tell_residents(session: Session, settings: Settings, ticket: Ticket, text: str, now: datetime) -> None:
+    settings = scoped(session, settings, ticket)
     for person in _reporters(session, ticket):
         notify.to_resident(
             session, settings, person, text, now,
@@ -132,6 +142,7 @@ def tell_residents(session: Session, settings: Settings, ticket: Ticket, text: s
 
 def push_card(session: Session, settings: Settings, ticket: Ticket, to: Person | None, prefix: str = "",
               now: datetime | None = None) -> None:
+    settings = scoped(session, settings, ticket)
     values = card_values(session, settings, ticket)
     text = _say(settings, "staff_card", **values)
     notify.to_staff(session, settings, to, prefix + text, card=values, now=now)
@@ -148,7 +159,10 @@ def open_ticket(session: Session, settings: Settings, draft: Draft, reporter: Pe
         return same
     if draft.kind != "praise":
         ticket_limits.check_hourly(session, settings, reporter, now)
+    community_id = draft.community_id or _community_of(session, draft, reporter)
+    settings = settings_for(session, settings, community_id)
     ticket = Ticket(
+        community_id=community_id,
         number=store.next_number(session, draft.kind, local(settings, now)),
         kind=draft.kind, category=draft.category, urgent=draft.urgent, description=draft.description,
         area=draft.area, house_id=draft.house_id, building=draft.building, place=draft.place,
@@ -161,19 +175,26 @@ def open_ticket(session: Session, settings: Settings, draft: Draft, reporter: Pe
     if draft.kind == "praise":
         ticket.status = Status.CLOSED
         return ticket
-    assignee = routing.choose_assignee(session, draft.kind, draft.category, draft.building)
+    assignee = routing.choose_assignee(session, draft.kind, draft.category, draft.building, community_id)
     if assignee is not None:
         ticket.assignee_id = assignee.id
         store.add_event(session, ticket, "assigned", None, now, person_label(assignee))
         push_card(session, settings, ticket, assignee, now=now)
     if draft.urgent:
         values = card_values(session, settings, ticket)
-        for sup in routing.supervisors(session, draft.category, draft.building):
+        for sup in routing.supervisors(session, draft.category, draft.building, community_id):
             if sup.id != ticket.assignee_id:
                 notify.to_staff(session, settings, sup, _say(settings, "staff_urgent_card", **values), card=values,
                                 now=now)
     schedule_escalations(session, settings, ticket, now)
     return ticket
+
+
+def _community_of(session: Session, draft: Draft, reporter: Person | None) -> int:
+    house = session.get(House, draft.house_id) if draft.house_id else None
+    if house is not None and house.community_id is not None:
+        return house.community_id
+    return communities.home_of(session, reporter)
 
 
 def schedule_escalations(session: Session, settings: Settings, ticket: Ticket, now: datetime, round_: int = 0) -> None:
@@ -191,10 +212,15 @@ def schedule_escalations(session: Session, settings: Settings, ticket: Ticket, n
 
 
 def may_move(ticket: Ticket, actor: Person) -> bool:
-    return ticket.assignee_id == actor.id or actor.role in ("supervisor", "manager")
+    """The assignee, or a supervisor or manager of the ticket's community (or the company's)."""
+    if ticket.assignee_id == actor.id:
+        return True
+    ids = communities.ids_of(actor)
+    return actor.role in ("supervisor", "manager") and (not ids or ticket.community_id in ids)
 
 
 def accept(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> str:
+    settings = scoped(session, settings, ticket)
     if ticket.assignee_id != actor.id:
         ticket.assignee_id = actor.id  # a supervisor taking it on becomes the assignee
     ticket.status, ticket.accepted_at, ticket.updated_at = Status.ACCEPTED, now, now
@@ -210,6 +236,7 @@ def accept(session: Session, settings: Settings, ticket: Ticket, actor: Person, 
 
 
 def arrive(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> str:
+    settings = scoped(session, settings, ticket)
     if ticket.accepted_at is None:
         ticket.accepted_at = now
         jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
@@ -221,6 +248,7 @@ def arrive(session: Session, settings: Settings, ticket: Ticket, actor: Person, 
 
 
 def finish(session: Session, settings: Settings, ticket: Ticket, actor: Person, note: str, now: datetime) -> str:
+    settings = scoped(session, settings, ticket)
     if ticket.accepted_at is None:
         ticket.accepted_at = now
     ticket.status, ticket.done_at, ticket.updated_at = Status.DONE, now, now
@@ -237,6 +265,7 @@ def finish(session: Session, settings: Settings, ticket: Ticket, actor: Person, 
 
 
 def transfer(session: Session, settings: Settings, ticket: Ticket, actor: Person, to: Person, now: datetime) -> str:
+    settings = scoped(session, settings, ticket)
     ticket.assignee_id, ticket.updated_at = to.id, now
     ticket.status = Status.OPEN  # the new assignee has to accept it
     store.add_event(session, ticket, "transferred", actor, now, person_label(to))
@@ -251,6 +280,7 @@ def transfer(session: Session, settings: Settings, ticket: Ticket, actor: Person
 
 
 def cancel_by_resident(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> None:
+    settings = scoped(session, settings, ticket)
     ticket.status, ticket.cancelled_at, ticket.updated_at = Status.CANCELLED, now, now
     store.add_event(session, ticket, "cancelled", actor, now)
     jobs.cancel(session, JobKind.ESCALATE_ACCEPT, ticket.id)  # type: ignore[arg-type]
@@ -263,6 +293,7 @@ def cancel_by_resident(session: Session, settings: Settings, ticket: Ticket, act
 
 def nudge(session: Session, settings: Settings, ticket: Ticket, actor: Person, now: datetime) -> str:
     """催单: remind the assignee (or the dispatchers when nobody has it), at most once per interval."""
+    settings = scoped(session, settings, ticket)
     interval = timedelta(minutes=settings.tickets.nudge_interval_minutes)
     assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
     last = ticket.last_nudged_at
@@ -273,7 +304,8 @@ def nudge(session: Session, settings: Settings, ticket: Ticket, actor: Person, n
     store.add_event(session, ticket, "nudged", actor, now)
     text = _say(settings, "nudge_push", number=ticket.number, place=ticket.place or "-",
                 description=ticket.description[:60], waited=duration_label(now - ticket.created_at))
-    targets = [assignee] if assignee else routing.supervisors(session, ticket.category, ticket.building)
+    targets = [assignee] if assignee else routing.supervisors(session, ticket.category, ticket.building,
+                                                              ticket.community_id)
     for person in targets:
         notify.to_staff(session, settings, person, text, now=now)
     return _say(settings, "nudge_sent", number=ticket.number, assignee=person_label(assignee))

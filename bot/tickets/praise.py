@@ -7,11 +7,12 @@ from bot.outbound import notify
 from bot.tickets import flow as ticket_flow
 from bot.tickets import routing
 from replies import label
+from storage import communities
 from storage.models import Person
 
 
-def _praised(turn: Turn) -> Person | None:
-    staff = routing.reachable(turn.session, ("staff", "supervisor"))
+def _praised(turn: Turn, community_id: int) -> Person | None:
+    staff = routing.reachable(turn.session, ("staff", "supervisor"), community_id)
     for person in staff:
         if person.name and person.name in turn.text:
             return person
@@ -23,8 +24,9 @@ def _praised(turn: Turn) -> Person | None:
 
 
 def handle(turn: Turn) -> str | None:
-    settings = turn.services.settings
-    person = _praised(turn)
+    settings = turn.settings
+    home = communities.home_of(turn.session, turn.person)
+    person = _praised(turn, home)
     draft = ticket_flow.Draft(kind="praise", description=turn.text, category="表扬",
                               building=person.buildings if person else "")
     ticket = ticket_flow.open_ticket(turn.session, settings, draft, turn.person, turn.now)
@@ -33,7 +35,8 @@ def handle(turn: Turn) -> str | None:
     who = ticket_flow.person_label(person) if person else label("person_colleague")
     resident = turn.person.name or label("resident_anonymous")
     text = turn.say("praise_forward", resident=resident, who=who, text=turn.text, number=ticket.number)
-    targets = routing.supervisors(turn.session) if person is None or person.role != "supervisor" else routing.managers(turn.session)
+    targets = (routing.supervisors(turn.session, community_id=home) if person is None or person.role != "supervisor"
+               else routing.managers(turn.session, home))
     for target in targets:
         notify.to_staff(turn.session, settings, target, text, now=turn.now)
     return turn.say("praise_thanks", who=who)

@@ -18,7 +18,7 @@ from intents.confirm import follow_or_new
 from intents.model import Intent
 from intents.urgency import urgent_kind
 from replies import label
-from storage import conversations, houses
+from storage import communities, conversations, houses
 from storage import tickets as store
 from storage.models import House, Person, Ticket
 
@@ -162,20 +162,23 @@ def _missing(state: dict[str, Any]) -> str | None:
 
 
 def _draft(turn: Turn, state: dict[str, Any]) -> ticket_flow.Draft:
+    # "翠湖苑3栋2单元501 厨房漏水" from someone not bound yet: the community they name.
+    named = communities.named_in(turn.session, f"{state.get('description') or ''} {turn.text}")
+    community_id = named.id if named is not None else communities.home_of(turn.session, turn.person)
     house = None
     if state.get("area") != "common" and state.get("room") and state.get("building"):
-        house = houses.find(turn.session, state["building"], state.get("unit"), state["room"])
+        house = houses.find(turn.session, state["building"], state.get("unit"), state["room"], community_id)
     return ticket_flow.Draft(
         kind="repair", description=state.get("description") or turn.text, category=state.get("category") or "其他",
         urgent=bool(state.get("urgent")), area="common" if state.get("area") == "common" else "home",
         house_id=house.id if isinstance(house, House) else None, building=state.get("building") or "",
         place=_place(state), contact_phone=state.get("phone") or "", preferred_time=state.get("preferred_time") or "",
-        photos=list(state.get("photos", [])),
+        photos=list(state.get("photos", [])), community_id=community_id,
     )
 
 
 def _ttl(turn: Turn) -> timedelta:
-    return timedelta(minutes=turn.services.settings.tickets.form_ttl_minutes)
+    return timedelta(minutes=turn.settings.tickets.form_ttl_minutes)
 
 
 def _save(turn: Turn, state: dict[str, Any]) -> None:
@@ -183,7 +186,7 @@ def _save(turn: Turn, state: dict[str, Any]) -> None:
 
 
 def _create(turn: Turn, state: dict[str, Any]) -> str:
-    settings = turn.services.settings
+    settings = turn.settings
     ticket = ticket_flow.open_ticket(turn.session, settings, _draft(turn, state), turn.person, turn.now)
     if ticket.urgent:
         kind = urgent_kind(state.get("description", "") + turn.text)
@@ -221,7 +224,7 @@ def _advance(turn: Turn, state: dict[str, Any]) -> str:
         return turn.say("repair_ask_phone")
     if state.get("area") == "common" and not state.get("dup_checked"):
         dup = store.open_common_duplicate(turn.session, state.get("building") or "", state.get("category") or "其他",
-                                          state.get("place_key") or "")
+                                          state.get("place_key") or "", communities.home_of(turn.session, turn.person))
         if dup is not None:
             state.update(asking="duplicate", duplicate_of=dup.id)
             _save(turn, state)
@@ -360,7 +363,7 @@ def urgent_place(turn: Turn) -> str:
     ticket.place, ticket.building = place, state.get("building") or ticket.building
     store.add_event(turn.session, ticket, "place_added", turn.person, turn.now, place)
     if ticket.assignee_id:
-        ticket_flow.push_card(turn.session, turn.services.settings, ticket,
+        ticket_flow.push_card(turn.session, turn.settings, ticket,
                               turn.session.get(Person, ticket.assignee_id), prefix=label("staff_card_place_added"),
                               now=turn.now)
     return turn.say("urgent_place_added", number=ticket.number, place=place)

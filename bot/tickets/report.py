@@ -22,9 +22,9 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.tickets.flow import local
 from replies import label
-from storage.models import Person, Survey, Ticket, TicketEvent
+from storage.models import Community, Person, Survey, Ticket, TicketEvent
 
-GROUPINGS = ("category", "staff", "building", "week")
+GROUPINGS = ("category", "staff", "building", "week", "community")
 
 
 @dataclass
@@ -57,7 +57,9 @@ def _round(v: float | None, digits: int = 1) -> float | None:
     return None if v is None else round(v, digits)
 
 
-def _key(settings: Settings, t: Ticket, by: str, names: dict[int, str]) -> str:
+def _key(settings: Settings, t: Ticket, by: str, names: dict[int, str], places: dict[int, str]) -> str:
+    if by == "community":
+        return places.get(t.community_id or 0, "?")
     if by == "category":
         return t.category
     if by == "staff":
@@ -68,12 +70,16 @@ def _key(settings: Settings, t: Ticket, by: str, names: dict[int, str]) -> str:
     return f"{year}-W{week:02d}"
 
 
-def compute(session: Session, settings: Settings, start: datetime, end: datetime, by: str | None = None) -> list[Row]:
-    """Rows per group (sorted), then a TOTAL row; tickets are those opened in [start, end)."""
-    tickets = list(session.execute(
-        select(Ticket).where(Ticket.created_at >= start, Ticket.created_at < end,
+def compute(session: Session, settings: Settings, start: datetime, end: datetime, by: str | None = None,
+            community_ids: list[int] | None = None) -> list[Row]:
+    """Rows per group (sorted), then a TOTAL row; tickets are those opened in [start, end), in
+    these communities (None: every community: the company's figures)."""
+    q = select(Ticket).where(Ticket.created_at >= start, Ticket.created_at < end,
                              Ticket.kind.in_(("repair", "complaint")))
-    ).scalars())
+    if community_ids is not None:
+        q = q.where(Ticket.community_id.in_(community_ids))
+    tickets = list(session.execute(q).scalars())
+    places = {c.id: c.name for c in session.execute(select(Community)).scalars() if c.id}
     ids = [t.id for t in tickets]
     names = {p.id: p.name or p.openid or "?" for p in session.execute(select(Person)).scalars() if p.id}
     escalations: dict[int, int] = defaultdict(int)
@@ -86,21 +92,25 @@ def compute(session: Session, settings: Settings, start: datetime, end: datetime
             surveys[s.ticket_id].append(s)
     groups: dict[str, list[Ticket]] = defaultdict(list)
     for t in tickets:
-        groups[_key(settings, t, by, names) if by else "TOTAL"].append(t)
+        groups[_key(settings, t, by, names, places) if by else "TOTAL"].append(t)
     rows = [_row(g, ts, escalations, surveys) for g, ts in sorted(groups.items())]
     if by:
         rows.append(_row("TOTAL", tickets, escalations, surveys))
     return rows or [Row("TOTAL")]
 
 
-def weekly_trend(session: Session, settings: Settings, start: datetime, end: datetime) -> list[Row]:
+def weekly_trend(session: Session, settings: Settings, start: datetime, end: datetime,
+                 community_ids: list[int] | None = None) -> list[Row]:
     """Just opened, done and satisfaction per week -- the figures `compute(by="week")` gives, read
     as plain columns so a dashboard on a large database pays for no full rows."""
-    rows = session.execute(
+    q = (
         select(Ticket.id, Ticket.created_at, Ticket.status, Survey.rating, Survey.sent_at)
         .outerjoin(Survey, Survey.ticket_id == Ticket.id)
         .where(Ticket.created_at >= start, Ticket.created_at < end, Ticket.kind.in_(("repair", "complaint")))
-    ).all()
+    )
+    if community_ids is not None:
+        q = q.where(Ticket.community_id.in_(community_ids))
+    rows = session.execute(q).all()
     weeks: dict[str, dict[str, Any]] = defaultdict(lambda: {"ids": set(), "done": set(), "ratings": []})
     for tid, created, status, rating, sent_at in rows:
         year, week, _ = local(settings, created).isocalendar()

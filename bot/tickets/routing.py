@@ -7,6 +7,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlmodel import Session
 
+from storage import communities
 from storage import tickets as ticket_store
 from storage.models import Person
 
@@ -26,39 +27,47 @@ def covers(person: Person, category: str | None, building: str | None) -> bool:
     return not (building and blds and building not in blds)
 
 
-def reachable(session: Session, roles: tuple[str, ...]) -> list[Person]:
-    return list(
+def reachable(session: Session, roles: tuple[str, ...], community_id: int | None = None) -> list[Person]:
+    """Active people of these roles; with a community, only those who serve it (theirs or the
+    whole company's): a ticket in one community never reaches another community's people."""
+    people = list(
         session.execute(
             select(Person)
             .where(Person.role.in_(roles), Person.active.is_(True), Person.openid.is_not(None))
             .order_by(Person.id)
         ).scalars()
     )
+    if community_id is None:
+        return people
+    return [p for p in people if communities.serves(session, p, community_id)]
 
 
-def choose_assignee(session: Session, kind: str, category: str, building: str) -> Person | None:
+def choose_assignee(session: Session, kind: str, category: str, building: str,
+                    community_id: int | None = None) -> Person | None:
     wanted = category if kind == "repair" else DESK_CATEGORY
-    staff = [p for p in reachable(session, ("staff",)) if wanted in _split(p.categories) and covers(p, wanted, building)]
+    staff = [p for p in reachable(session, ("staff",), community_id)
+             if wanted in _split(p.categories) and covers(p, wanted, building)]
     if staff:
         load = ticket_store.open_load(session, [p.id for p in staff if p.id is not None])
         return min(staff, key=lambda p: (load.get(p.id or 0, 0), p.id))
-    sups = supervisors(session, wanted, building)
-    return sups[0] if sups else next(iter(reachable(session, ("manager",))), None)
+    sups = supervisors(session, wanted, building, community_id)
+    return sups[0] if sups else next(iter(reachable(session, ("manager",), community_id)), None)
 
 
-def supervisors(session: Session, category: str | None = None, building: str | None = None) -> list[Person]:
-    every = reachable(session, ("supervisor",))
+def supervisors(session: Session, category: str | None = None, building: str | None = None,
+                community_id: int | None = None) -> list[Person]:
+    every = reachable(session, ("supervisor",), community_id)
     matching = [p for p in every if covers(p, category, building)]
     return matching or every
 
 
-def managers(session: Session) -> list[Person]:
-    return reachable(session, ("manager",)) or reachable(session, ("supervisor",))
+def managers(session: Session, community_id: int | None = None) -> list[Person]:
+    return reachable(session, ("manager",), community_id) or reachable(session, ("supervisor",), community_id)
 
 
-def find_staff_by_name(session: Session, name: str) -> Person | None:
+def find_staff_by_name(session: Session, name: str, community_id: int | None = None) -> Person | None:
     name = name.strip()
-    staff = reachable(session, ("staff", "supervisor", "manager"))
+    staff = reachable(session, ("staff", "supervisor", "manager"), community_id)
     exact = [p for p in staff if p.name == name]
     if exact:
         return exact[0]

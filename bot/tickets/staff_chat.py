@@ -56,7 +56,7 @@ def handle_command(session: Session, settings: Settings, person: Person, cmd: St
         return reply
     from bot.tickets.routing import find_staff_by_name
 
-    target = find_staff_by_name(session, cmd.note)
+    target = find_staff_by_name(session, cmd.note, ticket.community_id)
     if target is None:
         return say("staff_transfer_unknown", name=cmd.note or "?")
     return ticket_flow.transfer(session, settings, ticket, person, target, now)

@@ -58,7 +58,7 @@ def handle(turn: Turn) -> str | None:
     if open_ and is_nudge(turn.text):
         ticket = _pick(turn, open_)
         if ticket is not None:
-            return ticket_flow.nudge(turn.session, turn.services.settings, ticket, turn.person, turn.now)
+            return ticket_flow.nudge(turn.session, turn.settings, ticket, turn.person, turn.now)
     finished = _finished(turn)
     if not open_ and not finished:
         return turn.say("status_none")
@@ -86,5 +86,5 @@ def _finished_line(turn: Turn, ticket: Ticket) -> str:
         "status_finished_line", number=ticket.number,
         category=ticket.category if ticket.kind == "repair" else kind_label(ticket.kind),
         status=status_label(ticket.status),
-        when=ticket_flow.local(turn.services.settings, when).strftime("%m月%d日"),
+        when=ticket_flow.local(turn.settings, when).strftime("%m月%d日"),
     )

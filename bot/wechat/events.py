@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 from wechatpy.messages import BaseMessage
 
+from bot.communities.scope import settings_for_person
 from bot.services import Services
 from replies import render
 from storage import people
@@ -16,12 +17,12 @@ def handle_event(
     session: Session, services: Services, event: BaseMessage, kind: str, now: datetime
 ) -> str | None:
     """`kind` is the lower-cased Event field; `event` may be wechatpy's UnknownMessage."""
-    community = services.settings.community
     if kind in ("subscribe", "subscribe_scan", "scan"):
         person = people.touch(session, event.source, now)
         if kind != "scan":
             person.subscribed_at = now
-        return render("welcome", community)
+        # Someone who comes back after binding is welcomed with their own community's phones.
+        return render("welcome", settings_for_person(session, services.settings, person).community)
     if kind == "unsubscribe":
         person = people.by_openid(session, event.source)
         if person is not None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlmodel import Session
 
 from bot.console import charts
 from bot.console.pages.reports import week_rows
-from bot.console.web import bp, me, needs, now, people_names, services, settings, show
+from bot.console.web import bp, me, needs, now, people_names, scope, services, settings, show
 from bot.tickets import report
 from bot.tickets.escalation import overdue
 from storage import tickets as store
@@ -32,12 +32,15 @@ def dashboard() -> Any:
     person, t_now, cfg = me(), now(), settings()
     mine_only = person.role == "staff"
     with Session(services().engine) as s:
+        ids = scope(s)
         # Only the columns the escalation limits read, for every open ticket; full rows for the
         # few shown. A 10,000-ticket database has thousands open.
         q = (select(Ticket.id, Ticket.status, Ticket.kind, Ticket.category, Ticket.urgent, Ticket.created_at)
              .where(Ticket.status.in_(store.OPEN_STATUSES)))
         if mine_only:
             q = q.where(Ticket.assignee_id == person.id)
+        if ids is not None:
+            q = q.where(Ticket.community_id.in_(ids))
         light = s.execute(q).all()
         by_status = {st: 0 for st in store.OPEN_STATUSES}
         for t in light:
@@ -48,18 +51,21 @@ def dashboard() -> Any:
         full = {t.id: t for t in s.execute(select(Ticket).where(Ticket.id.in_(shown))).scalars()} if shown else {}
         open_tickets = [full[i] for i in shown]
         today = local_midnight()
+        within = Ticket.community_id.in_(ids) if ids is not None else true()
         surveys_today = list(s.execute(
             select(Survey, Ticket.number).join(Ticket, Ticket.id == Survey.ticket_id)
             .where((Survey.sent_at >= today) | (Survey.answered_at >= today) | (Survey.due_at >= today)
                    & (Survey.due_at < today + timedelta(days=1)))
+            .where(within)
             .order_by(Survey.id.desc()).limit(50)
         ).all())
         waiting = list(s.execute(
             select(Survey, Ticket.number).join(Ticket, Ticket.id == Survey.ticket_id)
             .where(Survey.recovery_due_at.is_not(None), Survey.recovery_done_at.is_(None))
+            .where(within)
             .order_by(Survey.recovery_due_at)
         ).all())
-        weeks = report.weekly_trend(s, cfg, local_midnight(7 * WEEKS - 1), local_midnight() + timedelta(days=1))
+        weeks = report.weekly_trend(s, cfg, local_midnight(7 * WEEKS - 1), local_midnight() + timedelta(days=1), ids)
         names = people_names(s, {t.assignee_id for t in open_tickets} | {v.recovery_owner_id for v, _ in waiting})
     filled = week_rows(local_midnight(7 * WEEKS - 1), local_midnight() + timedelta(days=1),
                        [r for r in weeks if r.group != "TOTAL"])

@@ -8,17 +8,21 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
+from bot.communities.scope import settings_for
 from bot.console.web import (
     bp,
+    community_choices,
     db,
+    in_scope,
     me,
     needs,
     now,
     paginate,
     people_names,
+    served,
     services,
     settings,
     show,
@@ -34,8 +38,23 @@ DELIVERY_LABEL = {"pending": "待发送", "sent": "已发送", "failed": "失败
 def _audience(form: Any) -> notices.Audience | None:
     kind = form.get("audience", "all")
     if kind == "buildings":
-        return notices.parse_audience(f"building:{form.get('buildings', '')}") if form.get("buildings", "").strip() else None
-    return notices.parse_audience(kind)
+        found = notices.parse_audience(f"building:{form.get('buildings', '')}") if form.get("buildings", "").strip() else None
+    else:
+        found = notices.parse_audience(kind)
+    if found is None:
+        return None
+    with Session(services().engine) as s:
+        picked = form.get("community", "")
+        return found.within(int(picked) if picked.isdigit() else notices.default_community_for(s, me()))
+
+
+def _forms(s: Session) -> dict[str, Any]:
+    """What the compose form offers: the communities this manager may address."""
+    return {"places": community_choices(s), "company_level": served(s) is None}
+
+
+def _visible(s: Session, notice: Notice | None) -> bool:
+    return notice is not None and (notice.community_id is None or in_scope(s, notice.community_id))
 
 
 def _read(form: Any) -> tuple[dict[str, Any], list[str]]:
@@ -77,24 +96,35 @@ def _read(form: Any) -> tuple[dict[str, Any], list[str]]:
 @needs("manager")
 def notices_page() -> Any:
     with Session(services().engine) as s:
-        page = paginate(s, select(Notice).order_by(Notice.id.desc()), size=20)
+        q = select(Notice).order_by(Notice.id.desc())
+        mine = served(s)
+        if mine is not None:  # their communities' notices and the company's
+            q = q.where(or_(Notice.community_id.is_(None), Notice.community_id.in_(mine)))
+        page = paginate(s, q, size=20)
         counts = {n.id: notices.counts(s, n.id or 0) for n in page.items}
-    return show("notices.html", page=page, counts=counts, status_label=STATUS_LABEL, form=request.args)
+        extra = _forms(s)
+    return show("notices.html", page=page, counts=counts, status_label=STATUS_LABEL, form=request.args, **extra)
 
 
 @bp.post("/notices/preview")
 @needs("manager")
 def notice_preview() -> Any:
     values, problems = _read(request.form)
-    if problems:
-        for p in problems:
-            flash(p, "error")
-        return show("notices.html", page=None, counts={}, status_label=STATUS_LABEL, form=request.form), 422
     with Session(services().engine) as s:
+        extra = _forms(s)
+        if values["audience"] is not None and not notices.may_address(s, me(), values["audience"].community_id):
+            problems.append("这个小区不在您负责的范围内")
+        if problems:
+            for p in problems:
+                flash(p, "error")
+            return show("notices.html", page=None, counts={}, status_label=STATUS_LABEL, form=request.form,
+                        **extra), 422
         plan = notices.plan(s, values["audience"])
-    text = notices.message_text(settings(), Notice(title=values["title"], body=values["body"], until=values["until"]))
+        local = settings_for(s, settings(), values["audience"].community_id)
+        audience_label = notices.audience_label(s, settings(), values["audience"])
+    text = notices.message_text(local, Notice(title=values["title"], body=values["body"], until=values["until"]))
     return show("notice_preview.html", form=request.form, plan=plan, text=text,
-                  audience_label=values["audience"].label(settings()), send_at=values["send_at"], until=values["until"])
+                  audience_label=audience_label, send_at=values["send_at"], until=values["until"], **extra)
 
 
 @bp.post("/notices")
@@ -107,7 +137,7 @@ def notice_send() -> Any:
         return redirect(url_for("console.notices_page"))
     with db() as s:
         author = s.get(Person, me().id)
-        if not notices.may_broadcast(author):
+        if not notices.may_broadcast(author) or not notices.may_address(s, author, values["audience"].community_id):
             abort(403)
         plan = notices.plan(s, values["audience"])
         if plan.count == 0:
@@ -127,7 +157,7 @@ def notice_detail(notice_id: int) -> Any:
     status = request.args.get("status", "")
     with Session(services().engine) as s:
         notice = s.get(Notice, notice_id)
-        if notice is None:
+        if notice is None or not _visible(s, notice):
             abort(404)
         q = select(NoticeDelivery).where(NoticeDelivery.notice_id == notice_id)
         if status in DELIVERY_LABEL:
@@ -136,10 +166,10 @@ def notice_detail(notice_id: int) -> Any:
         names = people_names(s, {d.person_id for d in page.items})
         counts = notices.counts(s, notice_id)
         batches = notices.batches(s, notice_id)
-        audience = notices.audience_of(notice).label(settings())
+        audience = notices.audience_label(s, settings(), notices.audience_of(notice))
+        text = notices.message_text(settings_for(s, settings(), notice.community_id), notice)
     return show("notice.html", n=notice, page=page, names=names, counts=counts, batches=batches, audience=audience,
-                  status_label=STATUS_LABEL, delivery_label=DELIVERY_LABEL, text=notices.message_text(settings(), notice),
-                  status=status)
+                  status_label=STATUS_LABEL, delivery_label=DELIVERY_LABEL, text=text, status=status)
 
 
 @bp.post("/notices/<int:notice_id>/resend")
@@ -147,7 +177,7 @@ def notice_detail(notice_id: int) -> Any:
 def notice_resend(notice_id: int) -> Any:
     with db() as s:
         notice = s.get(Notice, notice_id)
-        if notice is None:
+        if notice is None or not _visible(s, notice):
             abort(404)
         n = delivery.resend_failed(s, settings(), notice, now())
     flash(f"已重新发送 {n} 份" if n else "没有发送失败的", "ok")
@@ -159,7 +189,7 @@ def notice_resend(notice_id: int) -> Any:
 def notice_cancel(notice_id: int) -> Any:
     with db() as s:
         notice = s.get(Notice, notice_id)
-        if notice is None:
+        if notice is None or not _visible(s, notice):
             abort(404)
         ok = notices.cancel(s, notice)
     flash("已取消" if ok else "已经开始发送，不能取消", "ok" if ok else "error")

@@ -12,9 +12,10 @@ from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from bot.console.web import bp, db, needs, now, paginate, services, show
+from bot.console.web import bp, db, needs, now, paginate, scope, served, services, show
 from bot.people import staff as staff_records
 from bot.people.roster import apply_roster, check_communities, parse_roster
+from storage import communities
 from storage import tickets as store
 from storage.models import House, Person, RosterEntry
 
@@ -27,6 +28,7 @@ def people() -> Any:
     tab = request.args.get("tab", "staff")
     text = request.args.get("q", "").strip()
     with Session(services().engine) as s:
+        ids = scope(s)
         if tab == "residents":
             q = (select(RosterEntry, House, Person).join(House, House.id == RosterEntry.house_id)
                  .outerjoin(Person, (Person.house_id == RosterEntry.house_id) & (Person.phone == RosterEntry.phone)
@@ -34,16 +36,31 @@ def people() -> Any:
             if text:
                 q = q.where(or_(RosterEntry.name.contains(text), RosterEntry.phone == text, House.room == text,
                                 House.building == text.removesuffix("栋")))
+            if ids is not None:
+                q = q.where(House.community_id.in_(ids))
             page = paginate(s, q.order_by(House.building, House.unit, House.room, RosterEntry.id))
             load: dict[int, int] = {}
         else:
             q = select(Person).where(Person.role.in_(staff_records.STAFF_ROLES))
             if text:
                 q = q.where(or_(Person.name.contains(text), Person.openid == text, Person.phone == text))
+            if ids is not None:
+                q = q.where(serving(ids))
             page = paginate(s, q.order_by(Person.role, Person.name))
             load = store.open_load(s, [p.id for p in page.items if p.id])
     return show("people.html", tab=tab, page=page, load=load, role_label=ROLE_LABEL, args=request.args,
                   categories=staff_records.CATEGORIES)
+
+
+def _shares(person: Person, mine: list[int] | None) -> bool:
+    theirs = communities.ids_of(person)
+    return mine is None or not theirs or bool(set(theirs) & set(mine))
+
+
+def serving(ids: list[int]) -> Any:
+    """Staff who serve one of these communities (or every community)."""
+    listed = "," + Person.community_ids + ","
+    return or_(Person.community_ids == "", *[listed.contains(f",{i},") for i in ids])
 
 
 @bp.get("/people/staff/<int:person_id>")
@@ -51,7 +68,8 @@ def people() -> Any:
 def staff_edit(person_id: int) -> Any:
     with Session(services().engine) as s:
         person = s.get(Person, person_id)
-    if person is None or person.role not in staff_records.STAFF_ROLES:
+        mine = served(s)
+    if person is None or person.role not in staff_records.STAFF_ROLES or not _shares(person, mine):
         abort(404)
     return show("staff_edit.html", p=person, role_label=ROLE_LABEL, categories=staff_records.CATEGORIES)
 
@@ -63,10 +81,16 @@ def staff_save() -> Any:
     categories = ",".join(f.getlist("categories")) or f.get("categories_text", "")
     try:
         with db() as s:
+            mine = served(s)
+            existing = s.execute(select(Person).where(Person.openid == f.get("openid", "").strip())).scalar_one_or_none()
+            if existing is not None and not _shares(existing, mine):
+                abort(403)  # another community's person
             person, new = staff_records.save(
                 s, openid=f.get("openid", ""), name=f.get("name", ""), role=f.get("role", "staff"),
                 phone=f.get("phone", ""), categories=categories, buildings=f.get("buildings", ""), now=now(),
-                active=f.get("active", "1") == "1")
+                active=f.get("active", "1") == "1",
+                # A community's manager adds staff to their own communities.
+                community_ids=mine if existing is None and mine is not None else None)
             person_id = person.id
     except staff_records.StaffError as exc:
         flash(str(exc), "error")

@@ -10,10 +10,10 @@ from flask import Response, request
 from sqlmodel import Session
 
 from bot.console import charts
-from bot.console.web import bp, needs, now, services, settings, show
+from bot.console.web import bp, community_choices, needs, now, scope, services, settings, show
 from bot.tickets import report
 
-BY_LABEL = {"category": "类别", "staff": "员工", "building": "楼栋", "week": "周"}
+BY_LABEL = {"category": "类别", "staff": "员工", "building": "楼栋", "week": "周", "community": "小区"}
 HEADERS = {
     "group": "分组", "opened": "新建", "done": "已完成", "accept_p50_min": "接单中位数(分钟)",
     "accept_p90_min": "接单P90(分钟)", "complete_p50_h": "完成中位数(小时)", "complete_p90_h": "完成P90(小时)",
@@ -66,8 +66,11 @@ def reports() -> Any:
     first, end, first_s, last_s = _period()
     by = _by()
     with Session(services().engine) as s:
-        rows = report.compute(s, settings(), first, end, by)
-        weekly = [r for r in report.compute(s, settings(), first, end, "week") if r.group != "TOTAL"]
+        ids, places = scope(s), community_choices(s)
+        rows = report.compute(s, settings(), first, end, by, ids)
+        weekly = [r for r in report.compute(s, settings(), first, end, "week", ids) if r.group != "TOTAL"]
+    # Grouping by community only where there are several to compare.
+    by_label = {k: v for k, v in BY_LABEL.items() if k != "community" or places}
     groups = [r for r in rows if r.group != "TOTAL"]
     total = rows[-1]
     label = BY_LABEL[by]
@@ -79,7 +82,8 @@ def reports() -> Any:
     weeks = week_rows(first, end, weekly)
     trend = charts.trend([w for w, _ in weeks], [r.opened if r else 0 for _, r in weeks],
                          [r.done if r else 0 for _, r in weeks], [r.satisfaction_rate if r else None for _, r in weeks])
-    return show("reports.html", rows=groups, total=total, by=by, by_label=BY_LABEL, first=first_s, last=last_s,
+    return show("reports.html", rows=groups, total=total, by=by, by_label=by_label, first=first_s, last=last_s,
+                  places=places, picked=request.args.get("community", ""),
                   volume=volume, satisfaction=satisfaction, trend=trend, headers=HEADERS)
 
 
@@ -89,7 +93,7 @@ def reports_csv() -> Any:
     first, end, first_s, last_s = _period()
     by = _by()
     with Session(services().engine) as s:
-        rows = report.compute(s, settings(), first, end, by)
+        rows = report.compute(s, settings(), first, end, by, scope(s))
     name = f"report-{by}-{first_s}-{last_s}.csv"
     return Response(report.to_csv(rows, HEADERS), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename={name}"})

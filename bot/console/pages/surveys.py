@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.console import charts
-from bot.console.web import bp, needs, now, paginate, people_names, services, settings, show
+from bot.console.web import bp, needs, now, paginate, people_names, scope, services, settings, show
 from bot.tickets import report
 from storage.models import Survey, Ticket
 
@@ -47,9 +47,12 @@ def surveys() -> Any:
     cfg, t_now = settings(), now()
     start = t_now - timedelta(days=DAYS)
     with Session(services().engine) as s:
+        ids = scope(s)
+        if ids is not None:
+            q = q.where(Ticket.community_id.in_(ids))
         page = paginate(s, q)
         names = people_names(s, {v.recovery_owner_id for v, _ in page.items} | {t.assignee_id for _, t in page.items})
-        groups = {by: [r for r in report.compute(s, cfg, start, t_now, by) if r.group != "TOTAL"]
+        groups = {by: [r for r in report.compute(s, cfg, start, t_now, by, ids) if r.group != "TOTAL"]
                   for by in ("category", "staff", "building")}
     chart = charts.bars("满意率（4-5分，%）按类别", [r.group for r in groups["category"]],
                         {"满意率": [None if r.satisfaction_rate is None else round(r.satisfaction_rate * 100)

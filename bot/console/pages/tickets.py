@@ -15,12 +15,15 @@ from sqlmodel import Session
 from bot.config import REPAIR_CATEGORIES
 from bot.console.web import (
     bp,
+    community_choices,
     db,
+    in_scope,
     me,
     needs,
     now,
     paginate,
     people_names,
+    scope,
     services,
     settings,
     show,
@@ -53,8 +56,10 @@ def staff_list(s: Session) -> list[Person]:
                           .order_by(Person.role, Person.name)).scalars())
 
 
-def _filtered(args: Any) -> Any:
+def _filtered(args: Any, communities: list[int] | None = None) -> Any:
     q = select(Ticket)
+    if communities is not None:
+        q = q.where(Ticket.community_id.in_(communities))
     if args.get("status") == "active":
         q = q.where(Ticket.status.in_(store.OPEN_STATUSES))
     elif args.get("status"):
@@ -92,18 +97,19 @@ def _filtered(args: Any) -> Any:
 @needs("staff")
 def tickets() -> Any:
     with Session(services().engine) as s:
-        page = paginate(s, _filtered(request.args))
+        page = paginate(s, _filtered(request.args, scope(s)))
         names = people_names(s, {t.assignee_id for t in page.items})
         staff = staff_list(s)
+        places = community_choices(s)
     t_now = now()
     late = {t.id: overdue(settings(), t, t_now) for t in page.items}
     return show("tickets.html", page=page, names=names, staff=staff, late=late, args=request.args,
-                  categories=(*REPAIR_CATEGORIES, "投诉", "人工"))
+                  categories=(*REPAIR_CATEGORIES, "投诉", "人工"), places=places)
 
 
 def _ticket_or_404(s: Session, number: str) -> Ticket:
     ticket = store.by_number(s, number)
-    if ticket is None:
+    if ticket is None or not in_scope(s, ticket.community_id):  # another community's: not theirs to see
         abort(404)
     return ticket
 
