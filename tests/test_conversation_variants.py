@@ -7,16 +7,8 @@ import pytest
 
 from intents.faq import default_faq
 from replies import fill
-from tests.community import Community, install_clock, start_clock
+from tests.community import Community
 from tests.test_conversations import at_local, number_in, survey_pushed, the_survey, tickets_of_kind
-
-
-@pytest.fixture
-def town(app, wechat, services, fake, monkeypatch) -> Community:  # type: ignore[no-untyped-def]
-    clock = start_clock()
-    install_clock(monkeypatch, clock)
-    return Community(app, wechat, services, fake, clock)
-
 
 # ---------------------------------------------------------------- the 回访
 

@@ -12,17 +12,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from storage.models import Conversation, Survey, Ticket, TicketEvent
-from tests.community import Community, install_clock, start_clock
+from tests.community import Community
 
 NUMBER = re.compile(r"\b(BX|TS|BY|RG)\d{10}\b")
 SH = timedelta(hours=8)
-
-
-@pytest.fixture
-def town(app, wechat, services, fake, monkeypatch) -> Community:  # type: ignore[no-untyped-def]
-    clock = start_clock()
-    install_clock(monkeypatch, clock)
-    return Community(app, wechat, services, fake, clock)
 
 
 def number_in(text: str) -> str:

@@ -3,17 +3,8 @@ agents by a transfer_customer_service reply; otherwise an RG call-back ticket, a
 
 from __future__ import annotations
 
-import pytest
-
-from tests.community import Community, install_clock, start_clock
+from tests.community import Community
 from wuye_dev import wire
-
-
-@pytest.fixture
-def town(app, wechat, services, fake, monkeypatch) -> Community:  # type: ignore[no-untyped-def]
-    clock = start_clock()  # Monday 10:00 in Shanghai: office hours
-    install_clock(monkeypatch, clock)
-    return Community(app, wechat, services, fake, clock)
 
 
 def ask_for_a_person(town: Community, openid: str, text: str = "转人工") -> dict:

@@ -6,24 +6,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.cli import main
 from storage.models import MediaFile, Outbox
-from tests.community import Community, install_clock, start_clock
+from tests.community import Community
 
 NUMBER = re.compile(r"\b(BX|TS|BY|RG)\d{10}\b")
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def town(app, wechat, services, fake, monkeypatch) -> Community:  # type: ignore[no-untyped-def]
-    clock = start_clock()
-    install_clock(monkeypatch, clock)
-    return Community(app, wechat, services, fake, clock)
 
 
 def show(town: Community, number: str) -> str:

@@ -1380,20 +1380,9 @@ class FakeWeChat:
     ) -> list[dict[str, Any]]:
         return self.state.calls(path=path, touser=touser, since=since)
 
-    def fail(
-        self,
-        path: str,
-        *,
-        errcode: int | None = None,
-        status: int | None = None,
-        delay: float | None = None,
-        times: int | None = 1,
-        touser: str | None = None,
-        body: Any = None,
-    ) -> None:
-        self.state.fail(
-            path, errcode=errcode, status=status, delay=delay, times=times, touser=touser, body=body
-        )
+    def fail(self, path: str, **how: Any) -> None:
+        """Script a failure: the keywords of `FakeState.fail` (errcode, status, delay, times, touser, body)."""
+        self.state.fail(path, **how)
 
     def clear_failures(self) -> None:
         self.state.clear_failures()
