@@ -586,3 +586,58 @@ def test_only_supervisors_and_managers_label_or_retrain_and_every_post_needs_csr
         assert s.execute(select(func.count()).select_from(NluLabel)).scalar_one() == 0
         assert s.execute(select(func.count()).select_from(NluModel)).scalar_one() == 0
         assert "帮我订张高铁票" in zhao.get("/console/review").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- photos
+
+
+def _ticket_with_photo(town: Community) -> tuple[str, str]:
+    from storage.models import MediaFile
+
+    town.say("o-wang", "厨房水龙头一直滴水，关不紧")
+    town.photo("o-wang", "http://mmbiz.qpic.cn/tap.jpg")
+    number = re.search(r"BX\d{10}", town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    town.tick()  # the worker downloads it by MediaId
+    with Session(town.engine) as s:
+        kept = s.execute(select(MediaFile)).scalar_one()
+    assert kept.status == "stored"
+    return number, kept.name
+
+
+def test_ticket_photos_are_the_kept_files_behind_a_role_check(town: Community) -> None:
+    number, name = _ticket_with_photo(town)  # routed to 张建国 (水电)
+    photo = f"/console/tickets/{number}/photos/{name}"
+    zhang = sign_in(town, "o-zhang")
+    page = zhang.get(f"/console/tickets/{number}").get_data(as_text=True)
+    assert f'src="{photo}"' in page and "mmbiz.qpic.cn" not in page  # never WeChat's PicUrl
+    res = zhang.get(photo)
+    assert res.status_code == 200 and res.data.startswith(b"\x89PNG") and res.mimetype == "image/png"
+    assert "private" in res.headers["Cache-Control"]
+    assert sign_in(town, "o-zhao").get(photo).status_code == 200  # supervisor
+    assert sign_in(town, "o-sun").get(photo).status_code == 200  # manager
+    liu = sign_in(town, "o-liu")  # staff, but not on this ticket
+    assert liu.get(photo).status_code == 403
+    assert f'src="{photo}"' not in liu.get(f"/console/tickets/{number}").get_data(as_text=True)
+    unsigned = town.client.application.test_client()
+    res = unsigned.get(photo)
+    assert res.status_code == 302 and "/console/signed-out" in res.headers["Location"]
+    assert unsigned.get(f"/console/tickets/{number}/photos/not-its-photo").status_code == 302
+    assert zhang.get(f"/console/tickets/{number}/photos/not-its-photo").status_code == 404
+
+
+def test_a_card_link_opened_before_signing_in_leads_back_after_sign_in(town: Community) -> None:
+    town.services.settings.push.detail_url = "http://127.0.0.1:8080/console/tickets/{number}"
+    number, name = _ticket_with_photo(town)
+    (card,) = town.fake.calls(path="message/template/send", touser="o-zhang")
+    assert card["body"]["url"] == f"http://127.0.0.1:8080/console/tickets/{number}"
+    browser = town.client.application.test_client()  # WeChat's in-app browser, not signed in
+    res = browser.get(f"/console/tickets/{number}")
+    assert res.status_code == 302 and "/console/signed-out" in res.headers["Location"]
+    token = token_of(link_for(town, "o-zhang"))  # e.g. sent 后台 to the account
+    page = browser.get(f"/console/login?token={token}").get_data(as_text=True)
+    res = browser.post("/console/login", data={"token": token, "csrf_token": csrf_of(page)})
+    assert res.status_code == 302 and res.headers["Location"] == f"/console/tickets/{number}"
+    assert f"/console/tickets/{number}/photos/{name}" in browser.get(res.headers["Location"]).get_data(as_text=True)
+    # The {photo} form of the link leads through the same check.
+    res = browser.get(f"/media/{name}")
+    assert browser.get(res.headers["Location"]).status_code == 200

@@ -96,8 +96,9 @@ def _serve(tmp_path: Path, fake: Any, make_nlu: Any) -> Iterator[tuple[str, Comm
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     w = settings.wechat
-    town = Community(app, wire.WeChatServer(w.token, w.appid, w.encoding_aes_key, w.mode), services, fake,
-                     RealClock())  # type: ignore[arg-type]
+    # The fake WeChat learns of what people send (windows, media) as it does from every test.
+    town = Community(app, wire.WeChatServer(w.token, w.appid, w.encoding_aes_key, w.mode, observer=fake.inbound),
+                     services, fake, RealClock())  # type: ignore[arg-type]
     town._t = int(datetime.now(UTC).timestamp())
     yield base, town
     server.shutdown()
@@ -273,3 +274,28 @@ def test_supervisor_labels_what_the_bot_was_unsure_about_retrains_and_the_bot_th
     # The running service answers from the new model and the new wording, no restart.
     assert answer[:12] in town.say("o-chen", "车证包年怎么办")
     shoot(browser, town, "o-zhao", [("review", base + "/console/review")])
+
+
+def test_the_ticket_shows_the_residents_photo_as_kept_by_us(browser: Browser, site: Any) -> None:
+    base, town = site
+    town.say("o-wang", "厨房水龙头一直滴水，关不紧")
+    town.photo("o-wang", "http://mmbiz.qpic.cn/tap.jpg")
+    m = re.search(r"BX\d{10}", town.say("o-wang", "确认"))
+    assert m
+    number = m.group(0)
+    town.tick()  # the worker downloads it by MediaId
+    page = signed_in(browser, town, "o-zhao")
+    page.goto(f"{base}/console/tickets/{number}")
+    img = page.get_by_role("img", name="照片1")
+    expect(img).to_be_visible()
+    # Drawn from the bytes we kept (WeChat's PicUrl is not reachable from here at all).
+    page.wait_for_function("document.querySelector('.photos img').naturalWidth > 0")
+    src = img.get_attribute("src") or ""
+    assert src.startswith(f"/console/tickets/{number}/photos/")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "ticket-photo-desktop.png"), full_page=True)
+    page.close()
+    other = signed_in(browser, town, "o-liu")  # staff, not on this ticket
+    response = other.goto(base + src)
+    assert response is not None and response.status == 403
+    other.close()

@@ -46,8 +46,12 @@ def test_a_photo_sent_mid_form_is_downloaded_listed_and_linked_from_the_card(tow
 
     (card,) = town.fake.calls(path="message/template/send", touser="o-zhang")
     assert card["body"]["url"] == f"https://wuye.example.com/media/{kept.name}"
+    # The card's link leads to the photo on its ticket, where the console checks who asks
+    # (tests/test_console.py signs people in): nobody unsigned sees it.
     res = town.client.get(f"/media/{kept.name}")
-    assert res.status_code == 200 and res.data.startswith(PNG) and res.mimetype == "image/png"
+    assert res.status_code == 302 and res.headers["Location"].endswith(f"/console/tickets/{number}/photos/{kept.name}")
+    unsigned = town.client.get(res.headers["Location"])
+    assert unsigned.status_code == 302 and "/console/signed-out" in unsigned.headers["Location"]
     assert town.client.get("/media/not-a-photo").status_code == 404
 
 

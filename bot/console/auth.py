@@ -38,9 +38,13 @@ def login() -> Any:
         person, reason = links.redeem(s, token, now())
     if person is None:
         return show("refused.html", message=REASONS[reason]), 403
+    wanted = str(session.get("next") or "")
     session.clear()  # a fresh session: nothing from before the sign-in carries over
     session["pid"], session["seen"] = person.id, now().timestamp()
     session.permanent = False
+    # Only a page of the console itself, never another site (an open redirect).
+    if wanted.startswith("/console/") and not wanted.startswith("/console/login") and "\\" not in wanted:
+        return redirect(wanted)
     return redirect(url_for("console.dashboard"))
 
 

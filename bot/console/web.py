@@ -97,6 +97,10 @@ def needs(least: str) -> Callable[[F], F]:
         def inner(*args: Any, **kwargs: Any) -> Any:
             if g.get("console_person") is None:
                 expired = 1 if g.get("console_expired") else None
+                if request.method == "GET":
+                    # A link from a push (a ticket, a photo) opened before signing in: the sign-in
+                    # link that follows in this browser leads back to it.
+                    session["next"] = request.full_path.rstrip("?")
                 return redirect(url_for("console.signed_out", expired=expired))
             if not can(least):
                 abort(403)

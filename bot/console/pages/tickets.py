@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
@@ -34,8 +34,9 @@ from bot.tickets import flow as ticket_flow
 from bot.tickets.escalation import overdue
 from bot.tickets.staff_chat import STAFF_ROLES
 from bot.tickets.status import Move, allowed, status_label
+from bot.wechat import media
 from storage import tickets as store
-from storage.models import House, Person, Survey, Ticket
+from storage.models import House, Person, Survey, Ticket, TicketEvent
 
 NUMBER = re.compile(r"(?i)(BX|TS|BY|RG)\d{10}")
 PHONE = re.compile(r"1[3-9]\d{9}")
@@ -133,9 +134,40 @@ def ticket_detail(number: str) -> Any:
     open_recovery = any(v.recovery_due_at and not v.recovery_done_at for v in surveys)
     if open_recovery and (person.role in ("supervisor", "manager") or ticket.assignee_id == person.id):
         actions.add("recovered")
+    with Session(services().engine) as s:
+        kept = media.for_photos(s, list(ticket.photos))
+    # Only files we keep, through a route that checks who asks: never WeChat's PicUrl.
+    photos = [(ref, kept.get(ref)) for ref in ticket.photos]
     return show("ticket.html", t=ticket, events=events, surveys=surveys, names=names, staff=staff,
                   house=ticket_flow.house_label(house) if house else "", actions=actions,
-                  late=overdue(settings(), ticket, now()), event_label=EVENT_LABEL)
+                  late=overdue(settings(), ticket, now()), event_label=EVENT_LABEL, photos=photos,
+                  may_see_photos=may_see_photos(ticket, events, person))
+
+
+def may_see_photos(ticket: Ticket, events: list[TicketEvent], person: Person) -> bool:
+    """Supervisors and managers; staff only on tickets they handle or have handled."""
+    if person.role in ("supervisor", "manager"):
+        return True
+    return person.id is not None and (ticket.assignee_id == person.id or any(e.actor_id == person.id for e in events))
+
+
+@bp.get("/tickets/<number>/photos/<name>")
+@needs("staff")
+def ticket_photo(number: str, name: str) -> Any:
+    with Session(services().engine) as s:
+        ticket = _ticket_or_404(s, number)
+        if not may_see_photos(ticket, store.events(s, ticket), me()):
+            abort(403)
+        row = next((m for m in media.for_photos(s, list(ticket.photos)).values() if m.name == name), None)
+    if row is None or row.status != "stored":
+        abort(404)
+    path = media.file_path(settings(), row)
+    if not path.is_file():
+        abort(404)
+    res = send_file(path.resolve(), mimetype=row.content_type or "application/octet-stream", max_age=3600)
+    res.cache_control.private = True  # a proxy must not hand one person's photo to another
+    res.cache_control.public = False
+    return res
 
 
 @bp.post("/tickets/<number>/<action>")
