@@ -238,6 +238,31 @@ def _lines(found: list[str]) -> str:
     return "\nconfig: ".join([first.split("] ", 1)[-1], *rest])
 
 
+class SubscribeConfig(_Section):
+    # A subscribe-message (订阅通知) template for residents, from the public template library of a
+    # verified service account; residents consent in an H5 page or an article (wx-open-subscribe),
+    # never in chat. A push goes this way only when neither a customer-service text nor the
+    # resident template can carry it, and only to residents who consented. Blank = not used.
+    template_id: str = ""
+    # Keyword -> text, as for [push] resident_template_fields (thing ≤ 20 characters, phrase ≤ 5 …).
+    template_fields: dict[str, str] = {
+        "character_string1": "{number}", "thing2": "{title}", "thing3": "{body}",
+        "phrase4": "{status}", "time5": "{time}",
+    }
+    # "once": each accept allows one message (一次性订阅, what most accounts get); "long":
+    # until the resident turns it off (长期订阅, only for public-service categories).
+    kind: Literal["once", "long"] = "once"
+
+    @model_validator(mode="after")
+    def _fields(self) -> SubscribeConfig:
+        from bot.outbound.templates import problems
+
+        found = problems("subscribe", "template_fields", "resident", self.template_fields)
+        if found:
+            raise ValueError(_lines(found))
+        return self
+
+
 class NoticeConfig(_Section):
     # Mass send by building tag (群发) needs a verified service account; unverified ones get
     # 48001, so by default every recipient gets their own message through the outbox.
@@ -454,6 +479,7 @@ class Settings(BaseSettings):
     tickets: TicketsConfig = TicketsConfig()
     push: PushConfig = PushConfig()
     notice: NoticeConfig = NoticeConfig()
+    subscribe: SubscribeConfig = SubscribeConfig()
     limits: LimitsConfig = LimitsConfig()
 
 

@@ -25,6 +25,11 @@ It deliberately reproduces the WeChat behaviours that bite in production:
 * template messages follow the 2023 rules: no ``first``/``remark``, no line breaks, each keyword's
   value fits its type (``thing`` 20 characters, ``character_string`` 32 ASCII, ``time``,
   ``phone_number``, ``phrase``); a violation answers 47003 naming the keyword;
+* subscribe messages (``message/subscribe/bizsend``) need the user's consent to that template,
+  learnt from the ``subscribe_msg_popup_event`` / ``subscribe_msg_change_event`` events sent to
+  the webhook (or :meth:`FakeState.consent`): a one-time consent allows one message per accept,
+  then 43101, as does a rejected or unknown template; values follow the same keyword rules as
+  templates (``thing`` 20 characters …), 47003 naming the keyword;
 * ``media/get`` returns a real (tiny PNG) image for media a user sent in the last 3 days, 40007
   after that, as WeChat deletes them;
 * custom menus (``menu/create``, ``menu/addconditional`` by tag, ``menu/get``) are checked for
@@ -111,6 +116,7 @@ ERRMSG: dict[int, str] = {
     45159: "invalid tag id",
     47001: "data format error",
     47003: "argument invalid!",
+    43101: "user refuse to accept the msg",
 }
 
 CUSTOM_MSGTYPES = frozenset(
@@ -285,6 +291,9 @@ class FakeState:
         # openid -> scene ("message" | "event") -> [opened_at, used]
         self._windows: dict[str, dict[str, list[float]]] = {}
         self._media: dict[str, dict[str, Any]] = {}  # media_id -> {"at", "openid", "kind"}
+        # (openid, template_id) -> one-time sends left; long-term consents in _long_consents
+        self._consents: dict[tuple[str, str], int] = {}
+        self._long_consents: set[tuple[str, str]] = set()
         self._menu: dict[str, Any] | None = None
         self._conditional: dict[int, dict[str, Any]] = {}
         self._next_menu_id = 400000001
@@ -419,6 +428,13 @@ class FakeState:
         with self._lock:
             if msg_type == "event":
                 event = str(fields.get("Event") or "").lower()
+                if event in ("subscribe_msg_popup_event", "subscribe_msg_change_event"):
+                    box = fields.get("SubscribeMsgPopupEvent") or fields.get("SubscribeMsgChangeEvent") or {}
+                    items = box.get("List", []) if isinstance(box, dict) else []
+                    for item in items if isinstance(items, list) else [items]:
+                        if isinstance(item, dict) and item.get("TemplateId"):
+                            self.consent(openid, str(item["TemplateId"]), str(item.get("SubscribeStatusString") or ""))
+                    return
                 if event == "unsubscribe":
                     self.unsubscribe(openid)
                 elif event in OPENING_EVENTS:
@@ -430,6 +446,28 @@ class FakeState:
             media_id = fields.get("MediaId")
             if media_id:
                 self._media[str(media_id)] = {"at": at, "openid": openid, "kind": msg_type}
+
+    def consent(self, openid: str, template_id: str, status: str = "accept", long_term: bool = False) -> None:
+        """The user tapped 允许 (accept) or turned the template off (reject)."""
+        key = (openid, template_id)
+        with self._lock:
+            if status != "accept":
+                self._consents.pop(key, None)
+                self._long_consents.discard(key)
+            elif long_term:
+                self._long_consents.add(key)
+            else:
+                self._consents[key] = self._consents.get(key, 0) + 1
+
+    def take_consent(self, openid: str, template_id: str) -> bool:
+        key = (openid, template_id)
+        with self._lock:
+            if key in self._long_consents:
+                return True
+            if self._consents.get(key, 0) > 0:
+                self._consents[key] -= 1
+                return True
+            return False
 
     def take_custom_slot(self, openid: str) -> int:
         """0 when a custom message may go to ``openid`` now (and count it), else the errcode."""
@@ -701,6 +739,25 @@ def _template_send(ctx: Ctx) -> dict[str, Any]:
     if not ctx.state.is_subscribed(openid):
         raise ApiError(43004)
     return error_body(0, {"msgid": ctx.state.next_msg_id()})
+
+
+@endpoint("/cgi-bin/message/subscribe/bizsend", json_body=True)
+def _subscribe_send(ctx: Ctx) -> dict[str, Any]:
+    body = _obj(ctx.body)
+    openid = ctx.state.require_openid(body.get("touser"))
+    template_id = body.get("template_id")
+    templates = ctx.state.templates
+    if not template_id or (templates is not None and template_id not in templates):
+        raise ApiError(40037)
+    violations = template_violations(_obj(body.get("data", {})))
+    if violations:
+        ctx.record_extra["violations"] = violations
+        answer = error_body(47003)
+        answer["errmsg"] = "argument invalid! " + "; ".join(violations) + answer["errmsg"][len("argument invalid!"):]
+        return answer
+    if not ctx.state.take_consent(openid, str(template_id)):
+        raise ApiError(43101)
+    return error_body(0)
 
 
 def _mass_submit(ctx: Ctx, body: dict[str, Any], recipients: list[str]) -> dict[str, Any]:

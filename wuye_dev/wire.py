@@ -26,13 +26,21 @@ def signature(token: str, timestamp: str, nonce: str) -> str:
 
 
 def to_xml(fields: dict[str, Any]) -> str:
+    return "<xml>" + _elements(fields) + "</xml>"
+
+
+def _elements(fields: dict[str, Any]) -> str:
+    """A dict nests (<SubscribeMsgPopupEvent><List>…), a list repeats its element."""
     parts = []
     for key, value in fields.items():
-        if isinstance(value, int | float):
-            parts.append(f"<{key}>{value}</{key}>")
-        else:
-            parts.append(f"<{key}><![CDATA[{value}]]></{key}>")
-    return "<xml>" + "".join(parts) + "</xml>"
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                parts.append(f"<{key}>{_elements(item)}</{key}>")
+            elif isinstance(item, int | float):
+                parts.append(f"<{key}>{item}</{key}>")
+            else:
+                parts.append(f"<{key}><![CDATA[{item}]]></{key}>")
+    return "".join(parts)
 
 
 def message(

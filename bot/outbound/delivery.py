@@ -31,6 +31,7 @@ log = logging.getLogger("wuye.delivery")
 # or the 48 h / per-user quota of customer-service messages is used up.
 PERMANENT_ERRCODES = frozenset(
     {40003, 40008, 40033, 40037, 41028, 43004, 43019, 45015, 45047, 47001, 48001, 40013, 40125,
+     43101,  # subscribe message: no consent (refused, or a one-time consent used up)
      # tags and mass send: bad tag name/id, too many tags, bad openid list, clientmsgid already sent
      40032, 40130, 45056, 45059, 45065, 45157, 45158, 45159}
 )

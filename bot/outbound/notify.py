@@ -75,6 +75,21 @@ def resident_template(settings: Settings, text: str, now: datetime, *, title: st
     return planner.Template(p.resident_template_id, data, _url(settings, number))
 
 
+def resident_subscription(settings: Settings, text: str, now: datetime, *, title: str = "", number: str = "",
+                          status: str = "") -> planner.Subscription | None:
+    """The same push as a subscribe message, for residents who consented ([subscribe])."""
+    sub = settings.subscribe
+    if not sub.template_id:
+        return None
+    first, rest = _split(text)
+    values = _common(settings, now) | {
+        "title": title or first, "number": number or _number_in(text) or "-",
+        "status": status or "有新进展", "body": rest or first,
+    }
+    data = templates.render(sub.template_fields, values, settings.community.tz)
+    return planner.Subscription(sub.template_id, data, _url(settings, number), once=sub.kind == "once")
+
+
 def staff_template(session: Session, settings: Settings, text: str, now: datetime,
                    card: dict[str, Any] | None) -> planner.Template | None:
     p = settings.push
@@ -119,7 +134,8 @@ def to_resident(
     """The row that carries the push; None when nobody can be reached (unfollowed, unknown, or no
     channel left: then a dead letter records why)."""
     tpl = resident_template(settings, text, now, title=title, number=number, status=status)
-    row = planner.send(session, person, text, now, template=tpl, dedupe_key=dedupe_key,
+    sub = resident_subscription(settings, text, now, title=title, number=number, status=status)
+    row = planner.send(session, person, text, now, template=tpl, dedupe_key=dedupe_key, subscribe=sub,
                        missing="[push] resident_template_id is empty")
     return None if row is None or row.status == "dead" else row
 

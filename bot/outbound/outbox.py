@@ -16,6 +16,7 @@ from storage.models import Outbox
 
 CUSTOM_SEND = "message/custom/send"
 TEMPLATE_SEND = "message/template/send"
+SUBSCRIBE_SEND = "message/subscribe/bizsend"
 MASS_SENDALL = "message/mass/sendall"
 
 
@@ -72,6 +73,20 @@ def template_body(
     }
     if url:
         body["url"] = url
+    return body
+
+
+def subscribe_body(
+    openid: str, template_id: str, data: dict[str, str], page: str | None = None
+) -> dict[str, Any]:
+    """`message/subscribe/bizsend`: like a template message, with `page` for the link."""
+    body: dict[str, Any] = {
+        "touser": openid,
+        "template_id": template_id,
+        "data": {k: {"value": v} for k, v in data.items()},
+    }
+    if page:
+        body["page"] = page
     return body
 
 

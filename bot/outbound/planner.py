@@ -5,10 +5,13 @@
   the count). The count is kept per openid in the database (`service_windows`), so every process
   shares it, and taken in the transaction that writes the outbox row.
 - Else a template message, when one is configured for this kind of push.
+- Else a subscribe message (订阅通知, `message/subscribe/bizsend`) where the person consented to
+  its template (bot/outbound/consents.py); a one-time consent is used up by one message.
 - Else a dead letter that says why (`wuye outbox list --status dead`).
 
 A text that WeChat refuses with 45015/45047 anyway (the worker was down past the window, another
-tool used the count) carries its template in the row and goes out as that instead.
+tool used the count) carries its template in the row and goes out as that instead. A subscribe
+message WeChat refuses with 43101 ends the consent we counted.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.outbound import outbox
+from bot.outbound import consents, outbox
 from bot.outbound.registry import Outcome, RefKind, Registry
 from storage.models import InboundMessage, Outbox, Person, ServiceWindow
 
@@ -48,6 +51,16 @@ class Template:
     template_id: str
     data: dict[str, str]
     url: str | None = None
+
+
+@dataclass
+class Subscription:
+    """A subscribe-message template filled in for one push; `once`: one-time consents."""
+
+    template_id: str
+    data: dict[str, str]
+    page: str | None = None
+    once: bool = True
 
 
 def _aware(dt: datetime) -> datetime:
@@ -134,6 +147,7 @@ def send(
     prefer_template: bool = False,
     missing: str = "no template is configured",
     dedupe_key: str | None = None,
+    subscribe: Subscription | None = None,
 ) -> Outbox | None:
     """Plan and enqueue one push; None when there is nobody to reach (unknown or unfollowed).
 
@@ -155,6 +169,14 @@ def send(
         return row
     if template is not None:
         return _template(session, openid, template, dedupe_key)
+    if subscribe is not None:
+        if consents.take(session, openid, subscribe.template_id, subscribe.once):
+            return outbox.enqueue(session, kind="subscribe", endpoint=outbox.SUBSCRIBE_SEND,
+                                  body=outbox.subscribe_body(openid, subscribe.template_id, subscribe.data,
+                                                             subscribe.page),
+                                  openid=openid, dedupe_key=dedupe_key, ref=(RefKind.PUSH, person.id or 0))
+        missing += (f", and they have no consent left for the subscribe message {subscribe.template_id}"
+                    " (they accept it in an H5 page or an article; a one-time consent allows one message)")
     row = Outbox(
         kind="text", openid=openid, status="dead", dedupe_key=dedupe_key,
         payload={"endpoint": outbox.CUSTOM_SEND, "body": outbox.text_body(openid, text)},
@@ -175,7 +197,12 @@ def _template(session: Session, openid: str, t: Template, dedupe_key: str | None
 
 
 def on_result(session: Session, row: Outbox, outcome: Outcome) -> None:
-    """A text refused for the window goes out as its template instead."""
+    """A text refused for the window goes out as its template instead; a subscribe message
+    refused for want of consent ends the consent we counted."""
+    if row.kind == "subscribe" and outcome.status == "dead" and outcome.errcode == consents.NO_CONSENT and row.openid:
+        template_id = str(((row.payload or {}).get("body") or {}).get("template_id") or "")
+        consents.revoke(session, row.openid, template_id, datetime.now(UTC))
+        return
     if outcome.status != "dead" or outcome.errcode not in WINDOW_ERRCODES or not row.openid:
         return
     used_up(session, row.openid)

@@ -9,6 +9,7 @@ from wechatpy.messages import BaseMessage
 
 from bot.communities.scope import settings_for_person
 from bot.services import Services
+from bot.wechat import subscribe_events
 from replies import render
 from storage import people
 
@@ -47,6 +48,9 @@ def handle_event(
         data = event._data
         counts = {k: _int(data.get(f)) for k, f in (("total", "TotalCount"), ("sent", "SentCount"), ("error", "ErrorCount"))}
         notice_delivery.mass_finished(session, str(data.get("MsgID") or ""), str(data.get("Status") or ""), counts, now)
+        return None
+    if kind in subscribe_events.EVENTS:
+        subscribe_events.handle(session, event.source, kind, event._data, now)
         return None
     # VIEW, LOCATION reports and the rest need no answer.
     return None

@@ -14,7 +14,7 @@ from storage.models.console import ConsoleLink
 from storage.models.dialogue import Conversation, FaqItem
 from storage.models.nlu import NluLabel, NluLastReading, NluModel, NluReviewItem
 from storage.models.notices import Notice, NoticeBatch, NoticeDelivery
-from storage.models.outbound import Job, Outbox, ServiceWindow
+from storage.models.outbound import Job, Outbox, ServiceWindow, SubscribeConsent
 from storage.models.people import ROLES, BindState, House, Person, RosterEntry
 from storage.models.surveys import Survey
 from storage.models.tickets import Counter, Ticket, TicketEvent, TicketFollower
@@ -45,6 +45,7 @@ __all__ = [
     "RosterEntry",
     "SeenNonce",
     "ServiceWindow",
+    "SubscribeConsent",
     "Survey",
     "Ticket",
     "TicketEvent",

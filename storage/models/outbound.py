@@ -75,3 +75,19 @@ class ServiceWindow(SQLModel, table=True):
     scene: str = Field(primary_key=True, max_length=16)  # message | event
     opened_at: datetime
     used: int = Field(default=0)
+
+
+class SubscribeConsent(SQLModel, table=True):
+    """A person's consent to one subscribe-message (订阅通知) template, from WeChat's
+    subscribe_msg_popup_event / subscribe_msg_change_event. A one-time consent (一次性订阅) lets
+    one message through per accept; a long-term one (长期订阅) lets any number through until
+    the person turns it off."""
+
+    __tablename__ = "subscribe_consents"
+
+    openid: str = Field(primary_key=True, max_length=64)
+    template_id: str = Field(primary_key=True, max_length=128)
+    status: str = Field(default="accept", max_length=16)  # accept | reject
+    remaining: int = Field(default=0)  # one-time sends still allowed (accepts not yet used)
+    scene: str = Field(default="", max_length=16)  # 1 H5 page, 2 article (PopupScene); "" for a change
+    updated_at: datetime = Field(default_factory=utcnow)
