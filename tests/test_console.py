@@ -313,7 +313,7 @@ def test_staff_cannot_post_to_manager_pages_either(town: Community) -> None:
 def test_notice_to_one_building_previews_its_count_and_reaches_only_that_building(town: Community) -> None:
     client = sign_in(town, "o-sun")
     for openid in ("o-li", "o-chen"):  # no notice template: a text reaches only people who wrote lately
-        town.fake.touch(openid)
+        town.say(openid, "你好")
     fields = {"title": "5栋停水", "body": "明天9点到12点5栋停水检修", "audience": "buildings", "buildings": "5",
               "when": "now"}
     preview = post_form(client, "/console/notices/preview", "/console/notices", **fields).get_data(as_text=True)

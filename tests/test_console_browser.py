@@ -179,7 +179,7 @@ def test_manager_sends_a_notice_to_one_building_and_imports_an_faq_document(
     base, town = site
     page = signed_in(browser, town, "o-sun")
     for openid in ("o-li", "o-chen"):  # no notice template: a text reaches only people who wrote lately
-        town.fake.touch(openid)
+        town.say(openid, "你好")
     page.get_by_role("link", name="通知", exact=True).click()
     page.get_by_label("标题").fill("5栋停水通知")
     page.get_by_label("内容").fill("明天9:00-12:00 5栋停水检修，请提前储水。")

@@ -106,9 +106,10 @@ def event(town: Community, name: str, **fields: Any) -> None:
 
 def wrote_recently(town: Community, *openids: str) -> None:
     """Without a notice template, a notice is a customer-service text, which WeChat delivers only
-    to people who wrote in the last 48 hours (and at most 5 times)."""
+    to people who wrote in the last 48 hours (and at most 5 times): they write, through the
+    webhook, so that wuye's planner and the fake WeChat both know."""
     for openid in openids:
-        town.fake.touch(openid)
+        town.say(openid, "你好")
 
 
 def test_audience_buildings_reaches_their_residents_and_records_the_unsubscribed(town: Community) -> None:
@@ -192,6 +193,7 @@ def test_more_than_200_recipients_need_confirmation_on_the_cli(town: Community) 
 
 
 def test_manager_publishes_from_chat(town: Community) -> None:
+    wrote_recently(town, "o-wang", "o-li", "o-chen")
     assert "发给谁" in town.say("o-sun", "发布通知")
     assert "没看懂" in town.say("o-sun", "隔壁小区")
     assert "3栋、5栋住户" in town.say("o-sun", "3栋、5栋")
@@ -224,6 +226,7 @@ def test_chat_cancel_leaves_and_scheduled_from_chat(town: Community) -> None:
     assert "将于2026-11-30 09:00发送给5人" in town.say("o-sun", "确认")
     assert town.pushes("o-zhang") == []
     town.clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC) - SH
+    wrote_recently(town, "o-zhang")
     assert any("例会通知" in p for p in town.pushes("o-zhang"))
 
 
@@ -247,6 +250,7 @@ def test_scheduled_notice_goes_out_once_with_two_workers(town: Community) -> Non
     assert res.exit_code == 0 and "scheduled" in res.output
     at = datetime(2026, 11, 24, 9, 0, tzinfo=UTC) - SH
     town.clock.now = at - timedelta(minutes=1)
+    wrote_recently(town, "o-wang", "o-li", "o-chen")
     town.tick()
     assert count(town, NoticeDelivery) == 0 and texts_to(town, "o-wang") == []
 
@@ -398,6 +402,7 @@ def test_mass_send_refused_falls_back_to_one_message_each(town: Community) -> No
     settings = town.services.settings
     settings.notice.use_mass_send = True
     town.fake.fail("tags/create", errcode=48001, times=None)  # an unverified account: no API right
+    wrote_recently(town, "o-wang")
     send(town, "--to", "building:3")
     for _ in range(6):
         town.tick()
@@ -405,6 +410,61 @@ def test_mass_send_refused_falls_back_to_one_message_each(town: Community) -> No
     assert town.fake.calls(path="message/mass/sendall") == []
     assert len(texts_to(town, "o-wang")) == 1
     assert deliveries(town)["o-wang"].via == "text"
+
+
+# ---------------------------------------------------------------- the planner's rules
+
+
+def test_a_text_notice_goes_only_where_the_window_allows_and_counts_against_it(
+    town: Community, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.models import ServiceWindow
+
+    wrote_recently(town, "o-wang")  # o-li and o-chen have never written to the account
+    assert send(town, "--to", "building:3,5").exit_code == 0
+    drain(town)
+    rows = deliveries(town)
+    assert rows["o-wang"].status == "sent" and rows["o-wang"].via == "text"
+    for openid in ("o-li", "o-chen"):  # nothing WeChat would refuse is even tried
+        assert rows[openid].status == "failed" and texts_to(town, openid) == []
+        assert "never written to the account" in (rows[openid].error or "")
+        assert "[notice] template_id is empty" in (rows[openid].error or "")
+    assert last_notice(town).status == "sent"  # settled: nothing is left waiting
+    with Session(town.engine) as s:
+        window = s.get(ServiceWindow, ("o-wang", "message"))
+        assert window is not None and window.used == 1  # one of the five, as for any push
+    # The console says why, per recipient.
+    from tests.test_console import sign_in
+
+    monkeypatch.setattr("bot.console.web.utcnow", town.clock)
+    page = sign_in(town, "o-sun").get(f"/console/notices/{last_notice(town).id}").get_data(as_text=True)
+    assert "无可用渠道" in page
+
+
+def test_a_notice_text_does_not_go_past_the_windows_five(town: Community) -> None:
+    wrote_recently(town, "o-wang")
+    for i in range(5):  # five texts already used of this window (ticket pushes, other notices)
+        assert send(town, "--to", "building:3", title=f"通知{i}", body="内容").exit_code == 0
+        drain(town)
+    assert send(town, "--to", "building:3", title="第六条", body="内容").exit_code == 0
+    drain(town)
+    assert deliveries(town, last_notice(town).id)["o-wang"].status == "failed"
+    assert len(texts_to(town, "o-wang")) == 5
+    assert all(c["errcode"] == 0 for c in town.fake.calls(path="message/custom/send"))  # no 45047
+
+
+def test_a_notice_template_reaches_everyone_and_leaves_the_window_alone(town: Community) -> None:
+    from storage.models import ServiceWindow
+
+    town.services.settings.notice.template_id = "TPL-NOTICE"
+    wrote_recently(town, "o-wang")
+    assert send(town, "--to", "building:3,5").exit_code == 0
+    drain(town)
+    rows = deliveries(town)
+    assert {o: (d.status, d.via) for o, d in rows.items() if o != "o-gone"} == {
+        o: ("sent", "template") for o in ("o-wang", "o-li", "o-chen")}
+    with Session(town.engine) as s:
+        assert s.get(ServiceWindow, ("o-wang", "message")) is None
 
 
 # ---------------------------------------------------------------- residents asking

@@ -5,8 +5,10 @@ How a notice goes out:
 - `[notice] use_mass_send` on, audience all: one mass send to every follower (is_to_all).
 - mass send on, audience buildings: one mass send per building tag (`bot.wechat_tags` keeps the
   tags); the job looks again every `tag_wait_seconds` until the tags are ready.
-- otherwise, and for staff: one message per recipient through the outbox -- the notice template
-  when configured, else a customer-service text -- paced at `[notice] per_minute`.
+- otherwise, and for staff: one message per recipient through the outbox, planned by
+  bot/outbound/planner.py like every other push -- the notice template when configured, else a
+  customer-service text while the person's window allows (counted with their other pushes), else
+  the copy fails at once saying why -- paced at `[notice] per_minute`.
 Each recipient has a `NoticeDelivery` row from the start: pending, then sent or failed (with
 WeChat's errcode), or unsubscribed when they no longer follow the account.
 """
@@ -22,7 +24,7 @@ from sqlmodel import Session
 from bot.communities.scope import settings_for
 from bot.config import Settings
 from bot.notices import compose as notices
-from bot.outbound import jobs, outbox, templates
+from bot.outbound import jobs, outbox, planner, templates
 from bot.outbound.registry import JobKind, Outcome, RefKind
 from bot.wechat import tags as wechat_tags
 from storage import communities
@@ -80,19 +82,22 @@ def _enqueue_each(session: Session, base: Settings, notice: Notice, deliveries: 
         "hotline": c.hotline, "duty_phone": c.duty_phone,
     }
     data = templates.render(cfg.template_fields, values, c.tz)
-    via = "template" if cfg.template_id else "text"
-    rows = []
-    for i, d in enumerate(deliveries):
-        body = outbox.template_body(d.openid, cfg.template_id, data) if via == "template" else outbox.text_body(d.openid, text)
-        rows.append(Outbox(
-            kind=via, openid=d.openid,
-            payload={"endpoint": outbox.TEMPLATE_SEND if via == "template" else outbox.CUSTOM_SEND, "body": body},
-            dedupe_key=f"notice:{notice.id}:d:{d.id}:r{round_}", next_attempt_at=pace(settings, now, i),
-            ref_kind=RefKind.NOTICE_DELIVERY, ref_id=d.id,
-        ))
-        d.via, d.updated_at = via, now
-    outbox.enqueue_fresh(session, rows)
-    return via
+    template = planner.Template(cfg.template_id, data) if cfg.template_id else None
+    # The planner's rules, as for every push: the notice template when there is one; else a
+    # customer-service text only to those whose window still allows one (counted with every
+    # other push to them); else the copy fails at once, saying why.
+    recipients = [
+        planner.Recipient(d.openid, pace(settings, now, i), (RefKind.NOTICE_DELIVERY, d.id or 0),
+                          f"notice:{notice.id}:d:{d.id}:r{round_}")
+        for i, d in enumerate(deliveries)
+    ]
+    rows = planner.send_many(session, recipients, text, now, template=template, prefer_template=True,
+                             missing="[notice] template_id is empty")
+    for d, row in zip(deliveries, rows, strict=True):
+        d.via, d.updated_at = row.kind, now
+        if row.status == "dead":
+            d.status, d.errcode, d.error = "failed", None, row.last_error
+    return "template" if template is not None else "text"
 
 
 def _mass(session: Session, notice: Notice, tags: dict[str, int] | None, now: datetime) -> None:
@@ -149,7 +154,8 @@ def send(session: Session, settings: Settings, job: Job, now: datetime) -> None:
                     ready.failed or "tags not ready in time")
     pending = _pending(session, notice.id or 0)
     notice.via = _enqueue_each(session, settings, notice, pending, now)
-    notice.status, notice.sent_at = ("sending" if pending else "sent"), now
+    under_way = any(d.status == "pending" for d in pending)
+    notice.status, notice.sent_at = ("sending" if under_way else "sent"), now
 
 
 def resend_failed(session: Session, settings: Settings, notice: Notice, now: datetime) -> int:
@@ -165,7 +171,7 @@ def resend_failed(session: Session, settings: Settings, notice: Notice, now: dat
         by_round.setdefault(d.resends, []).append(d)
     for round_, group in by_round.items():
         _enqueue_each(session, settings, notice, group, now, round_)
-    if failed:
+    if any(d.status == "pending" for d in failed):
         notice.status = "sending"
     return len(failed)
 
