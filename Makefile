@@ -16,9 +16,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/wuye serve --demo
 
-## test: the whole suite (PostgreSQL/Redis tests run when those servers answer on 127.0.0.1)
+## test: the whole suite (PostgreSQL/Redis tests run when those servers answer on 127.0.0.1),
+## on TEST_WORKERS pytest-xdist workers; the tests that start servers or a browser keep to one
+## worker per group (`xdist_group` marks), so two of them never compete for the cores.
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -45,11 +45,15 @@ try:
 except ImportError:  # the test extra not installed
     sync_playwright = None  # type: ignore[assignment]
 
-pytestmark = pytest.mark.skipif(
-    sync_playwright is None or not (Path(CHROMIUM).exists() or shutil.which("chromium")),
-    reason=f"browser tests skipped: no Chromium at {CHROMIUM} (install Debian's package: "
-           "apt-get install -y chromium; .ci/run does this as root) or Playwright missing (pip install -e '.[test]')",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        sync_playwright is None or not (Path(CHROMIUM).exists() or shutil.which("chromium")),
+        reason=f"browser tests skipped: no Chromium at {CHROMIUM} (install Debian's package: "
+               "apt-get install -y chromium; .ci/run does this as root) or Playwright missing (pip install -e '.[test]')",
+    ),
+    # Under pytest-xdist every test here runs on one worker: one browser for the module.
+    pytest.mark.xdist_group("browser"),
+]
 
 
 class RealClock:

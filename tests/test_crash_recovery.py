@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 MESSAGES = 60
 KILL_AFTER = 15
 TICKET = re.compile(r"工单号：(\w+)")
+# Starts real servers: under pytest-xdist these tests share one worker with the other such tests.
+pytestmark = pytest.mark.xdist_group("servers")
 
 
 class ServeProcess:

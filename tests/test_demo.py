@@ -19,6 +19,8 @@ from storage.db import make_engine, session_scope
 from wuye_dev import wire
 
 ROOT = Path(__file__).resolve().parents[1]
+# Starts a real server: under pytest-xdist these tests share one worker with the other such tests.
+pytestmark = pytest.mark.xdist_group("servers")
 
 
 def free_port() -> int:
