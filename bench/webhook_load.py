@@ -113,9 +113,34 @@ def post_worker_init(worker: Any) -> None:
     if services is not None:
         for text in TEXTS:
             services.nlu.understand(text)
+        _count_sql(services.engine)
     ready_dir = os.environ.get(READY_ENV)
     if ready_dir:
         Path(ready_dir, f"ready-{os.getpid()}").touch()
+
+
+_SQL = {"statements": 0, "commits": 0}
+
+
+def _count_sql(engine: Any) -> None:
+    """Count the SQL statements and commits this worker sends (its worker_exit writes them)."""
+    from sqlalchemy import event
+
+    def statement(*_: Any) -> None:
+        _SQL["statements"] += 1
+
+    def commit(*_: Any) -> None:
+        _SQL["commits"] += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """Gunicorn hook, in the worker as it exits: its SQL counts, for the table."""
+    ready_dir = os.environ.get(READY_ENV)
+    if ready_dir and _SQL["statements"]:
+        Path(ready_dir, f"sql-{os.getpid()}").write_text(f"{_SQL['statements']} {_SQL['commits']}")
 
 
 def _gunicorn_conf(settings: GunicornSettings, port: int, log: Path) -> str:
@@ -127,6 +152,7 @@ def _gunicorn_conf(settings: GunicornSettings, port: int, log: Path) -> str:
             "_hook = sys.modules['wuye_bench_hook'] = importlib.util.module_from_spec(_spec)",
             "_spec.loader.exec_module(_hook)",
             "post_worker_init = _hook.post_worker_init",
+            "worker_exit = _hook.worker_exit",
             f"bind = {f'{HOST}:{port}'!r}",
             f"workers = {settings.workers}",
             f"threads = {settings.threads}",
@@ -214,7 +240,7 @@ class Server:
         timeout = self.settings.boot_seconds + 10
         ready = self.workdir / "ready"
         ready.mkdir(parents=True, exist_ok=True)
-        for stale in ready.glob("ready-*"):  # from an earlier server in the same workdir
+        for stale in [*ready.glob("ready-*"), *ready.glob("sql-*")]:  # from an earlier server in the same workdir
             stale.unlink()
         self.port = free_port()
         conf = self.workdir / "gunicorn.conf.py"
@@ -245,6 +271,14 @@ class Server:
     def cpu_seconds(self) -> float:
         # The master only supervises; the workers do the work.
         return sum(_cpu_seconds(pid) for pid in self.worker_pids)
+
+    def sql_counts(self) -> tuple[int, int] | None:
+        """(statements, commits) all workers sent, once they have exited (None: no database)."""
+        files = list((self.workdir / "ready").glob("sql-*"))
+        if not files:
+            return None
+        pairs = [tuple(int(x) for x in f.read_text().split()) for f in files]
+        return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
 
     def stop(self) -> None:
         stop_process(self.proc, grace=15)
@@ -292,6 +326,9 @@ class ServeServer:
 
     def cpu_seconds(self) -> float:
         return _cpu_seconds(self.proc.pid) if self.proc is not None else 0.0
+
+    def sql_counts(self) -> tuple[int, int] | None:
+        return None  # no hook inside `wuye serve`: the gunicorn rows count them
 
     def stop(self) -> None:
         stop_process(self.proc, grace=20)
@@ -439,6 +476,8 @@ class Row:
     gen_cpu_ms: float  # load generator CPU per request
     machine_busy: float  # share of all cores busy during the run, whoever used them
     missing_rows: int | None = None  # full path only: messages answered but not stored as done
+    sql_per_msg: float | None = None  # SQL statements the server sent per message (gunicorn rows)
+    commits_per_msg: float | None = None
     first_error: str = ""
 
     @property
@@ -483,6 +522,8 @@ def measure(
         box_cpu = machine_cpu_seconds() - box0
     finally:
         server.stop()
+    sql = server.sql_counts()
+    handled = warm_result.ok + warm_result.errors + result.ok + result.errors
     missing = None
     if db_url is not None:
         missing = warm_result.ok + result.ok - _done_rows(db_url)
@@ -501,6 +542,8 @@ def measure(
         gen_cpu_ms=gen_cpu / n * 1000 if n else math.nan,
         machine_busy=box_cpu / result.elapsed / (os.cpu_count() or 1) if result.elapsed else 0.0,
         missing_rows=missing,
+        sql_per_msg=sql[0] / handled if sql and handled else None,
+        commits_per_msg=sql[1] / handled if sql and handled else None,
         first_error=result.first_error or warm_result.first_error,
     )
 
@@ -651,11 +694,15 @@ def run(
     return rows
 
 
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def format_table(rows: list[Row], concurrency: int, settings: GunicornSettings | None = None) -> str:
     cores = os.cpu_count() or 1
     header = (
         f"{'target':<28} {'configuration':<36} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-        f"{'srv CPU':>7} {'machine':>7}"
+        f"{'srv CPU':>7} {'SQL/msg':>7} {'commits':>7} {'machine':>7}"
     )
     lines = [
         f"Webhook storm: {concurrency} keep-alive connections, the storm mix (half FAQ; small talk, "
@@ -666,7 +713,8 @@ def format_table(rows: list[Row], concurrency: int, settings: GunicornSettings |
     for r in rows:
         lines.append(
             f"{r.target:<28} {r.config:<36} {r.rps:>6.0f} {r.p50_ms:>7.1f} {r.p99_ms:>7.1f} "
-            f"{r.errors:>6} {r.server_cpu_ms:>7.2f} {r.machine_busy:>7.0%}"
+            f"{r.errors:>6} {r.server_cpu_ms:>7.2f} {_num(r.sql_per_msg):>7} {_num(r.commits_per_msg):>7} "
+            f"{r.machine_busy:>7.0%}"
         )
     lines.append("")
     recommended = next((r for r in rows if r.target == LABELS[RECOMMENDED]), None)
@@ -681,7 +729,8 @@ def format_table(rows: list[Row], concurrency: int, settings: GunicornSettings |
             lines.append(f"  !! {r.target}: {r.missing_rows} answered messages have no finished inbound row")
     lines += [f"  first error on {r.target}: {r.first_error}" for r in rows if r.first_error]
     lines += [
-        "srv CPU: CPU ms per request of the server processes; machine: share of all cores busy,",
-        "whoever used them (the load generator, PostgreSQL, other processes on the box).",
+        "srv CPU: CPU ms per request of the server processes; SQL/msg, commits: SQL statements and",
+        "commits the workers sent per message (warm-up included; '-' where not counted); machine:",
+        "share of all cores busy, whoever used them (the load generator, PostgreSQL, other processes).",
     ]
     return "\n".join(lines)

@@ -23,6 +23,12 @@ MAX_EMBED_CHARS = 96
 # first): a storm is many residents sending the same few sentences; 384 floats each,
 # so 4,096 cost ~6 MB.
 EMBED_CACHE_SIZE = 4096
+# Messages whose context-free reading (the Intent before the dialogue's context is applied)
+# each Understander keeps, least recently used going first: in the webhook storm benchmark's
+# mix (half FAQ questions, many residents writing the same few sentences) reading a message
+# was ~15% of the CPU a request took, and a repeated one costs a dictionary look-up and a copy.
+# An FAQ change or a retrain builds a new Understander, so a kept reading is never stale.
+READING_CACHE_SIZE = 4096
 
 # FAQ entries whose phrasings join the pinyin reader's vocabulary (the shipped training
 # lines are always in it): reading the pinyin of every phrasing costs ~1-3 s per 1,000 on

@@ -13,7 +13,10 @@ Pipeline per message (see intents/README.md for the measurements behind it):
 
 from __future__ import annotations
 
+import copy
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -48,6 +51,7 @@ from intents.thresholds import (
     FAQ_RESCUE_RATIO,
     MAX_PINYIN_FAQ_ENTRIES,
     QUESTION_PRIOR,
+    READING_CACHE_SIZE,
     REPORT_CONFIDENCE,
     UNKNOWN_BELOW,
 )
@@ -85,6 +89,9 @@ class Understander:
             Encoder() if (semantic_enabled() if semantic is None else semantic) else None
         )
         self.faq_index = FaqIndex(self.faq, self.prepare, self.encoder)
+        # text -> (slots, context-free reading); see READING_CACHE_SIZE
+        self._readings: OrderedDict[str, tuple[dict[str, Any], Intent]] = OrderedDict()
+        self._readings_lock = threading.Lock()
         self.example_index: ExampleIndex | None = None
         if self.encoder is not None:
             phrasings = [p for e in self.faq for p in (e.question, *e.alternates)]
@@ -120,11 +127,19 @@ class Understander:
         """Read one message; only its first MAX_MODEL_CHARS characters count (see `bound`)."""
         text = bound(text)
         ctx = context or Context()
-        slots = extract_slots(text)
+        with self._readings_lock:
+            kept = self._readings.get(text)
+            if kept is not None:
+                self._readings.move_to_end(text)
+        slots = dict(kept[0]) if kept is not None else extract_slots(text)
         settled = context_rules.read_in_context(text, ctx, slots)
         if settled is not None:
             return settled
-        intent = self._read(text, slots)
+        if kept is not None:
+            intent = copy.deepcopy(kept[1])
+        else:
+            intent = self._read(text, dict(slots))
+            self._keep(text, slots, intent)
         survey = context_rules.survey_reading(text, ctx)
         if survey is not None:
             intent.rating, intent.has_comment = survey
@@ -132,6 +147,13 @@ class Understander:
             if intent.rating is not None and intent.name in ("unknown", "chitchat"):
                 intent.name, intent.confidence = "chitchat", 1.0
         return intent
+
+    def _keep(self, text: str, slots: dict[str, Any], intent: Intent) -> None:
+        kept = (copy.deepcopy(slots), copy.deepcopy(intent))
+        with self._readings_lock:
+            self._readings[text] = kept
+            while len(self._readings) > READING_CACHE_SIZE:
+                self._readings.popitem(last=False)
 
     def evidence(self, text: str, *, semantic: bool | None = None, exclude: str | None = None) -> Evidence:
         """Collect the evidence; `semantic` forces the e5 tier on or off (None: as needed).

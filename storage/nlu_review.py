@@ -46,8 +46,11 @@ def last_reading(session: Session, openid: str) -> NluLastReading | None:
 
 
 def remember(session: Session, openid: str, text: str, intent: str, faq_id: str | None,
-             offered: list[str], now: datetime) -> None:
-    row = session.get(NluLastReading, openid)
+             offered: list[str], now: datetime, row: NluLastReading | None = None,
+             looked_up: bool = False) -> None:
+    """`row` is the caller's `last_reading` (with `looked_up`, None means there was none)."""
+    if row is None and not looked_up:
+        row = session.get(NluLastReading, openid)
     if row is None:
         session.add(NluLastReading(openid=openid, text=text, intent=intent, faq_id=faq_id,
                                    offered=offered, at=now))

@@ -19,11 +19,14 @@ def by_openid(session: Session, openid: str) -> Person | None:
 TOUCH_GRANULARITY = timedelta(minutes=1)
 
 
-def touch(session: Session, openid: str, now: datetime, known: Person | None = None) -> Person:
+def touch(
+    session: Session, openid: str, now: datetime, known: Person | None = None, *, looked_up: bool = False
+) -> Person:
     """The person behind an inbound message, created on first contact as an unbound resident.
 
-    `known` is the row the caller already looked up (saves a query on the hot path)."""
-    person = known if known is not None else by_openid(session, openid)
+    `known` is the row the caller already looked up; with `looked_up`, None means the caller
+    found nobody (either saves a query on the hot path)."""
+    person = known if known is not None or looked_up else by_openid(session, openid)
     if person is not None and person.active and person.last_inbound_at is not None:
         last = person.last_inbound_at
         if timedelta(0) <= now - last < TOUCH_GRANULARITY:

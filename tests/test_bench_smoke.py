@@ -14,6 +14,7 @@ from bench import webhook_load
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("servers")  # under pytest-xdist, with the other tests that start servers
 def test_tiny_load_gives_both_rows_without_errors() -> None:
     # One worker (the smallest server that exercises the path), allowed to boot slowly: this
     # checks the machinery, and CI's machine is a busy one.
@@ -30,7 +31,10 @@ def test_tiny_load_gives_both_rows_without_errors() -> None:
         assert 0 < row.p50_ms <= row.p99_ms < 10_000
         assert row.server_cpu_ms > 0
     bare, full = rows
-    assert bare.missing_rows is None
+    assert bare.missing_rows is None and bare.sql_per_msg is None
+    # The workers counted what they sent: at least the claim and the finishing update a message.
+    assert full.sql_per_msg is not None and full.sql_per_msg >= 2
+    assert full.commits_per_msg is not None and 1 <= full.commits_per_msg <= full.sql_per_msg
     # Every answered message (warm-up and timed) has its finished dedupe row: the real path ran.
     assert full.missing_rows == 0
 

@@ -60,3 +60,20 @@ def test_past_the_hourly_number_of_tickets_a_resident_is_asked_to_call(phone, se
     assert len(refused) == 2 and all(settings.community.duty_phone in a for a in refused)
     # Another resident still reports as usual.
     assert "工单号" in (phone.say("o-other", "5栋1单元302 厨房燃气泄漏了") or "")
+
+
+def test_the_in_process_window_moves_and_forgets_people_who_stopped_writing() -> None:
+    from bot.wechat.flood import LocalWindow
+
+    now = [1000.0]
+    window = LocalWindow(3, seconds=60, clock=lambda: now[0])
+    allowed = []
+    for t in (0, 1, 2, 3, 59):
+        now[0] = 1000.0 + t
+        allowed.append(window.hit("o-a"))
+    assert allowed == [True, True, True, False, False]  # refused hits don't count
+    now[0] = 1060.5  # the first hit has left the window: one more, not three
+    assert [window.hit("o-a"), window.hit("o-a")] == [True, False]
+    assert window.hit("o-b")
+    now[0] = 1200.0  # nobody wrote for a window: the next hit sweeps them away
+    assert window.hit("o-c") and len(window) == 1

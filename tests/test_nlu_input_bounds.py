@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from intents.faq import default_faq
+from intents.model import Context
 from intents.normalize import bound
 from intents.semantic import Encoder, semantic_enabled
 from intents.thresholds import MAX_EMBED_CHARS, MAX_MODEL_CHARS
@@ -103,3 +104,26 @@ def test_the_embedding_cache_is_shared_by_understanders_of_another_faq(
 def test_short_messages_are_read_whole() -> None:
     assert bound("楼道灯坏了") == "楼道灯坏了"
     assert bound("ｗｏ yao baoxiu") == "wo yao baoxiu"
+
+
+def test_a_repeated_message_is_read_once_and_each_caller_gets_its_own_copy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    u = Understander(default_faq(), semantic=False)
+    read, calls = u._read, []
+
+    def counting(text: str, slots: dict[str, Any]) -> Any:
+        calls.append(text)
+        return read(text, slots)
+
+    monkeypatch.setattr(u, "_read", counting)
+    first = u.understand("3栋2单元501 厨房水管漏水")
+    first.slots["building"], first.rating = "99", 5  # a caller changing its copy
+    second = u.understand("3栋2单元501 厨房水管漏水")
+    assert calls == ["3栋2单元501 厨房水管漏水"]
+    assert second.name == first.name == "repair"
+    assert second.slots["building"] == "3" and second.rating is None
+    # The context still applies to a kept reading: "1" after a numbered FAQ menu picks its first entry.
+    u.understand("1")
+    picked = u.understand("1", Context(pending="faq_choice", faq_choices=("parking-fee", "pet-rules")))
+    assert (picked.name, picked.faq_id) == ("faq", "parking-fee")

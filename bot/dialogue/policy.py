@@ -355,7 +355,7 @@ def read(session: Session, services: Services, msg: BaseMessage, now: datetime) 
         if open_survey is not None and command is None:
             # read as an answer to the survey whatever else is pending: the route decides
             intent.rating, intent.has_comment = read_survey_answer(text)
-    person = people.touch(session, msg.source, now, known)
+    person = people.touch(session, msg.source, now, known, looked_up=True)
     return Turn(
         session, services, person, text or "", intent, conv, now,
         msg_type=msg_type, has_words=text is not None,

@@ -71,7 +71,8 @@ def _observe(turn: Turn, route: str) -> None:
                           {**_reading(turn), "form": conv.kind}, now)
     offered = list(intent.candidates[:3]) if intent.name == "faq" and not intent.faq_id else []
     answered = intent.faq_id if intent.name == "faq" and route == "by_intent" else None
-    nlu_review.remember(turn.session, openid, text, intent.name, answered, offered, now)
+    nlu_review.remember(turn.session, openid, text, intent.name, answered, offered, now,
+                        previous, looked_up=True)
 
 
 def _rejects(turn: Turn, previous_text: str) -> bool:

@@ -36,7 +36,9 @@ from wechatpy.replies import TextReply
 
 from bot.dialogue.policy import respond
 from bot.services import Services
+from bot.wechat import nonces
 from bot.wechat.message import raw_event, raw_type, reply_xml
+from bot.wechat.nonces import SignedUrl
 from replies import render
 from storage.clock import utcnow
 from storage.models import InboundMessage
@@ -85,15 +87,18 @@ def _limits(services: Services) -> tuple[float, float]:
     return float(server.claim_lease_seconds), float(server.retry_wait_seconds)
 
 
-def process(services: Services, msg: BaseMessage, started: float | None = None) -> str:
+def process(
+    services: Services, msg: BaseMessage, started: float | None = None, signed: SignedUrl | None = None
+) -> str:
     """Returns the plaintext reply XML, or "success". `started` is when the request arrived
-    (time.monotonic()), from which the reply budget counts."""
+    (time.monotonic()), from which the reply budget counts. `signed`: the plain-mode URL to
+    remember with the claim (raises nonces.Replayed if it came before with another body)."""
     started = time.monotonic() if started is None else started
     lease, wait = _limits(services)
     key = dedupe_key(msg) if message_key(msg) else _event_occurrence_key(services, msg)
     deadline = time.monotonic() + wait
     while True:
-        held = _claim(services, msg, key, lease)
+        held = _claim(services, msg, key, lease, signed)
         if held is None:
             held = _await_or_take_over(services, key, lease, deadline)
         if held is not None:
@@ -104,7 +109,9 @@ def process(services: Services, msg: BaseMessage, started: float | None = None) 
     return _handle(services, msg, held, started)
 
 
-def _claim(services: Services, msg: BaseMessage, key: str, lease: float) -> Claim | None:
+def _claim(
+    services: Services, msg: BaseMessage, key: str, lease: float, signed: SignedUrl | None
+) -> Claim | None:
     token = uuid.uuid4().hex
     now = utcnow()
     claim = (
@@ -117,6 +124,9 @@ def _claim(services: Services, msg: BaseMessage, key: str, lease: float) -> Clai
         .returning(InboundMessage.id)
     )
     with Session(services.engine) as session:
+        if signed is not None and not nonces.record(session, signed):
+            session.rollback()
+            raise nonces.Replayed
         try:
             row_id = session.execute(claim).scalar_one()
             session.commit()

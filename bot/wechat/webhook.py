@@ -100,19 +100,30 @@ def receive() -> Response:
     msg = _parse(xml)
     if msg is None:
         return _plain("malformed WeChat XML", 400)
+    signed = None
     if not encrypted:
-        ttl = 2 * svc.settings.server.max_clock_skew_seconds
         args = request.args
-        if not nonces.first_use(svc.engine, svc.redis, args["timestamp"], args["nonce"], body, ttl):
-            log.warning("plain mode: a signed URL came again with another body; refused")
-            return _plain("this signature was already used for another message (replay?)", 403)
+        if svc.redis is None:
+            # Remembered in the database with the inbox's claim, in one transaction.
+            signed = nonces.SignedUrl.of(args["timestamp"], args["nonce"], body)
+        elif not nonces.first_use(svc.engine, svc.redis, args["timestamp"], args["nonce"], body,
+                                  2 * svc.settings.server.max_clock_skew_seconds):
+            return _replayed()
 
-    reply = process(svc, msg, started)
+    try:
+        reply = process(svc, msg, started, signed)
+    except nonces.Replayed:
+        return _replayed()
     if encrypted and reply != NO_REPLY:
         reply = svc.crypto.encrypt_message(reply, request.args["nonce"], request.args["timestamp"])
     return Response(
         reply, status=200, mimetype="application/xml" if reply != NO_REPLY else "text/plain"
     )
+
+
+def _replayed() -> Response:
+    log.warning("plain mode: a signed URL came again with another body; refused")
+    return _plain("this signature was already used for another message (replay?)", 403)
 
 
 def _parse(xml: str) -> BaseMessage | None:
