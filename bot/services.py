@@ -54,6 +54,7 @@ def _sync_default_community(engine: Engine, settings: Settings) -> None:
     from storage import communities
     from storage.db import session_scope
 
+    communities.forget()
     with session_scope(engine) as session:
         communities.sync_default(session, settings.community)
 

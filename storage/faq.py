@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from intents.faq import FaqEntry
+from storage import communities
 from storage.clock import utcnow
 from storage.models import FaqAnswer, FaqItem
 
@@ -122,12 +123,14 @@ def _import_for_community(session: Session, entries: list[FaqEntry], source: str
 def answer_for(session: Session, faq_id: str, community_id: int, company_answer: str) -> str | None:
     """The answer a resident of this community gets: its own, else the company's (as the NLU
     holds it); None for another community's own question."""
-    own = session.execute(
-        select(FaqAnswer.answer).where(FaqAnswer.faq_id == faq_id, FaqAnswer.community_id == community_id)
-    ).scalar_one_or_none()
-    if own is not None:
-        return own
-    owner = session.execute(select(FaqItem.community_id).where(FaqItem.id == faq_id)).scalar_one_or_none()
+    snap = communities.snapshot(session)
+    if snap.has_answers:
+        own = session.execute(
+            select(FaqAnswer.answer).where(FaqAnswer.faq_id == faq_id, FaqAnswer.community_id == community_id)
+        ).scalar_one_or_none()
+        if own is not None:
+            return own
+    owner = snap.owned_faq.get(faq_id)
     if owner is not None and owner != community_id:
         return None
     return company_answer
@@ -135,15 +138,13 @@ def answer_for(session: Session, faq_id: str, community_id: int, company_answer:
 
 def visible(session: Session, faq_ids: list[str], community_id: int) -> list[str]:
     """Those of these entries a resident of the community may be answered from."""
-    if not faq_ids:
-        return []
-    hidden = set(session.execute(
-        select(FaqItem.id).where(FaqItem.id.in_(faq_ids), FaqItem.community_id.is_not(None),
-                                 FaqItem.community_id != community_id)
-    ).scalars())
+    snap = communities.snapshot(session)
+    hidden = {f for f in faq_ids if snap.owned_faq.get(f, community_id) != community_id}
+    if not hidden:
+        return list(faq_ids)
     mine = set(session.execute(
-        select(FaqAnswer.faq_id).where(FaqAnswer.faq_id.in_(faq_ids), FaqAnswer.community_id == community_id)
-    ).scalars())
+        select(FaqAnswer.faq_id).where(FaqAnswer.faq_id.in_(hidden), FaqAnswer.community_id == community_id)
+    ).scalars()) if snap.has_answers else set()
     return [f for f in faq_ids if f not in hidden or f in mine]
 
 

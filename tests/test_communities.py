@@ -382,3 +382,20 @@ def test_the_console_shows_a_community_manager_only_their_community(two: Town, m
     assert a in only_a and b not in only_a
     csv = company.get(f"/console/reports.csv?by=community&{period}").get_data(as_text=True)
     assert "翠湖苑" in csv and "阳光花园" in csv
+
+
+def test_someone_not_bound_is_asked_which_community_before_a_3栋_repair_is_routed(two: Town) -> None:
+    ask = two.say("o-visitor", "3栋电梯坏了")
+    assert "哪个小区" in ask and "1. 阳光花园" in ask and "2. 翠湖苑" in ask
+    reply = two.say("o-visitor", "翠湖苑")
+    assert "哪个小区" not in reply
+    if "手机号" in reply:
+        reply = two.say("o-visitor", "13812345678")
+    assert "请确认" in reply, reply
+    number = number_in(two.say("o-visitor", "确认"))
+    ticket = two.ticket(number)
+    assert ticket.community_id == two.b_id  # type: ignore[attr-defined]
+    assert any(number in p for p in two.pushes("o-b-liu")) and not any(number in p for p in two.pushes("o-liu"))
+    # Asked once: the next report goes straight on, and naming the community skips the question.
+    assert "哪个小区" not in two.say("o-visitor", "3栋楼道灯不亮")
+    assert "哪个小区" not in two.say("o-visitor-2", "阳光花园3栋电梯坏了")

@@ -101,7 +101,7 @@ def _resident_of(session: Session, community_id: int) -> ColumnElement[bool]:
     """A resident of the community: by their home when bound, else by what they told us (nothing
     yet: the default community's)."""
     unbound = Person.community_ids == str(community_id)
-    if community_id == communities.default(session).id:
+    if community_id == communities.default_id(session):
         unbound = or_(unbound, Person.community_ids == "")
     return or_(House.community_id == community_id, and_(Person.house_id.is_(None), unbound))
 

@@ -111,25 +111,7 @@ def _matches(turn: Turn, details: dict[str, Any]) -> tuple[list[tuple[House, Ros
 
 
 def _ask_which(turn: Turn, choices: list[int]) -> str:
-    names = _names(turn, choices)
-    listing = "\n".join(f"{i}. {name}" for i, name in enumerate(names, start=1))
-    return turn.say("bind_which_community", choices=listing)
-
-
-def _names(turn: Turn, ids: list[int]) -> list[str]:
-    return [communities.view(turn.session, turn.services.settings.community, cid).name for cid in ids]
-
-
-def _picked(turn: Turn, choices: list[int]) -> int | None:
-    """The community a resident picked from the list, by its number or its name."""
-    text = turn.text.strip()
-    digits = re.sub(r"\D", "", text)
-    if digits and len(digits) <= 2 and 1 <= int(digits) <= len(choices):
-        return choices[int(digits) - 1]
-    for cid, name in sorted(zip(choices, _names(turn, choices), strict=True), key=lambda cn: -len(cn[1])):
-        if name and name in text:
-            return cid
-    return None
+    return turn.say("bind_which_community", choices=communities.listing(turn.session, choices))
 
 
 def _named_community(turn: Turn, text: str) -> dict[str, Any]:
@@ -170,7 +152,7 @@ def continue_form(turn: Turn) -> str | None:
     details = dict(turn.conversation.state)
     choices = details.pop(COMMUNITY_CHOICES, None)
     if choices:
-        picked = _picked(turn, choices)
+        picked = communities.pick(turn.session, turn.text, choices)
         if picked is None:
             return _ask_which(turn, choices)
         return _attempt(turn, details | {"community": picked})

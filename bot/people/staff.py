@@ -48,7 +48,7 @@ def save(session: Session, *, openid: str, name: str, role: str, phone: str, cat
     if community_ids is not None:
         person.community_ids = communities.join_ids(community_ids)
     elif new:
-        person.community_ids = str(communities.default(session).id)
+        person.community_ids = str(communities.default_id(session))
     session.add(person)
     session.flush()
     return person, new

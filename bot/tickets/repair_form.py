@@ -117,6 +117,8 @@ def _new_state(turn: Turn) -> dict[str, Any]:
         "phone": None, "preferred_time": None, "photos": [], "asking": None, "dup_checked": False,
     }
     _merge(state, turn.text, slots, None)
+    named = communities.named_in(turn.session, turn.text)
+    state["community_id"] = named.id if named is not None else None
     if not state["phone"] and turn.person.phone:
         state["phone"] = turn.person.phone  # the roster phone
     return state
@@ -162,9 +164,7 @@ def _missing(state: dict[str, Any]) -> str | None:
 
 
 def _draft(turn: Turn, state: dict[str, Any]) -> ticket_flow.Draft:
-    # "翠湖苑3栋2单元501 厨房漏水" from someone not bound yet: the community they name.
-    named = communities.named_in(turn.session, f"{state.get('description') or ''} {turn.text}")
-    community_id = named.id if named is not None else communities.home_of(turn.session, turn.person)
+    community_id = state.get("community_id") or communities.home_of(turn.session, turn.person)
     house = None
     if state.get("area") != "common" and state.get("room") and state.get("building"):
         house = houses.find(turn.session, state["building"], state.get("unit"), state["room"], community_id)
@@ -175,6 +175,17 @@ def _draft(turn: Turn, state: dict[str, Any]) -> ticket_flow.Draft:
         place=_place(state), contact_phone=state.get("phone") or "", preferred_time=state.get("preferred_time") or "",
         photos=list(state.get("photos", [])), community_id=community_id,
     )
+
+
+def _choices(turn: Turn) -> list[int]:
+    return communities.ids(turn.session)
+
+
+def _community_unknown(turn: Turn, state: dict[str, Any]) -> bool:
+    """Someone not bound, who never said which community, reporting where there are several."""
+    if state.get("community_id") or turn.person.house_id or communities.ids_of(turn.person):
+        return False
+    return communities.count(turn.session) > 1
 
 
 def _ttl(turn: Turn) -> timedelta:
@@ -212,6 +223,11 @@ def _advance(turn: Turn, state: dict[str, Any]) -> str:
     if state.get("urgent"):
         return _create(turn, state)  # safety first: what is missing can be asked afterwards
     missing = _missing(state)
+    if missing != "description" and _community_unknown(turn, state):
+        # 3栋 is in more than one community: which is theirs (kept for next time)?
+        state["asking"] = "community"
+        _save(turn, state)
+        return turn.say("repair_ask_community", choices=communities.listing(turn.session, _choices(turn)))
     if missing:
         state["asking"] = missing
         _save(turn, state)
@@ -224,7 +240,8 @@ def _advance(turn: Turn, state: dict[str, Any]) -> str:
         return turn.say("repair_ask_phone")
     if state.get("area") == "common" and not state.get("dup_checked"):
         dup = store.open_common_duplicate(turn.session, state.get("building") or "", state.get("category") or "其他",
-                                          state.get("place_key") or "", communities.home_of(turn.session, turn.person))
+                                          state.get("place_key") or "",
+                                          state.get("community_id") or communities.home_of(turn.session, turn.person))
         if dup is not None:
             state.update(asking="duplicate", duplicate_of=dup.id)
             _save(turn, state)
@@ -254,6 +271,12 @@ def continue_form(turn: Turn) -> str:
     ):
         conversations.clear(turn.session, turn.openid)
         return turn.say("repair_cancelled")
+    if asking == "community":
+        picked = communities.pick(turn.session, turn.text, _choices(turn))
+        if picked is not None:
+            state["community_id"] = picked
+            turn.person.community_ids = str(picked)  # where they live, as they say: asked once
+            return _advance(turn, state)
     if asking == "duplicate":
         choice = follow_or_new(turn.text)
         if choice == "follow":

@@ -64,6 +64,21 @@ def _default_community(session: OrmSession, _context: object, _instances: object
         row.community_id = default_id
 
 
+# Bumped whenever this process writes a community or a FAQ entry or answer: the cached
+# snapshot in storage.communities is then read again (other processes' writes: within its TTL).
+GENERATION = [0]
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _note_changes(session: OrmSession, _context: object) -> None:
+    from storage.models.dialogue import FaqItem
+
+    for row in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(row, (Community, FaqAnswer, FaqItem)):
+            GENERATION[0] += 1
+            return
+
+
 def default_community_id(session: OrmSession) -> int:
     """The default community's id; a database emptied by hand (or by a test) gets the row back
     with the built-in values, which the application overwrites from its config at start."""
@@ -72,6 +87,7 @@ def default_community_id(session: OrmSession) -> int:
         if found is not None:
             return int(found)
         now = utcnow()
+        GENERATION[0] += 1
         return int(session.execute(
             insert(Community).values(name=BUILT_IN_DEFAULT, is_default=True, address="", hotline="", duty_phone="",
                                      office_hours="08:30-18:00", office_location="", timezone="Asia/Shanghai",
