@@ -54,6 +54,9 @@ def split_syllables(word: str) -> list[str] | None:
             prev = best[j]
             if prev is not None and word[j:i] in syl and (best[i] is None or len(prev) + 1 < len(best[i] or [])):
                 best[i] = [*prev, word[j:i]]
+    if best[n] is None and n > 2 and word.endswith("r"):
+        # erhua: "nar" (哪儿), "yidianr" - the 儿 adds nothing the bot reads
+        return split_syllables(word[:-1])
     return best[n]
 
 

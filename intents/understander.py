@@ -55,8 +55,15 @@ from intents.thresholds import (
     REPORT_CONFIDENCE,
     UNKNOWN_BELOW,
 )
-from intents.word_lists import fold_synonyms, verdict_words
+from intents.word_lists import (
+    credit_words,
+    fold_dialect,
+    fold_synonyms,
+    neglect_phrases,
+    verdict_words,
+)
 
+_THANKS = ("谢谢", "感谢", "多谢")
 # "退不退", "修不修": the A-not-A question form.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 
@@ -104,7 +111,7 @@ class Understander:
         everyday synonyms folded to the FAQ's words (intents/data/lexicon.toml)."""
         if looks_latin(text):
             text = self.pinyin_reader().to_hanzi(text) or text
-        return fold_synonyms(self.fixer.fix(normalize(text)))
+        return fold_synonyms(self.fixer.fix(fold_dialect(normalize(text))))
 
     def pinyin_reader(self) -> PinyinReader:
         """Built on the first pinyin message (or at warm-up): the shared vocabulary plus this FAQ's."""
@@ -179,9 +186,7 @@ class Understander:
             domain=len(DOMAIN.findall(clean)),
             ngram=self.ngram.scores(clean) if self.ngram is not None else {},
         )
-        want = semantic if semantic is not None else (
-            self.encoder is not None and self._lexical_proba(ev)[1] < DECISIVE_PROBABILITY
-        )
+        want = semantic if semantic is not None else (self.encoder is not None and self._undecided(ev))
         if want and self.encoder is not None and self.example_index is not None:
             qvec = self.encoder.query(clean)
             ev.semantic_used = True
@@ -221,11 +226,25 @@ class Understander:
         Praise becomes a complaint on any complaint word and no praise word; a complaint
         becomes praise only when nothing else in it complains or reports a fault."""
         bad, good = verdict_words(ev.text)
-        if name == "praise" and bad and not good:
+        # thanks alone is politeness or a sneer ("谢谢你们啊 垃圾三天没人收"), not a verdict
+        warm = [w for w in good if not w.startswith(_THANKS)]
+        if name == "praise" and bad and not warm:
             return "complaint", max(p.get("complaint", 0.0), confidence)
-        if name == "complaint" and good and not bad and not ({"complaint", "repair"} & ev.cues.keys()):
-            return "praise", max(p.get("praise", 0.0), confidence)
+        if name == "complaint" and not bad:
+            # credit for a good deed ("是保安第一时间送医院的", "多亏王师傅") outweighs the
+            # fault or accident it tells of, unless the message also tells of neglect
+            if credit_words(ev.text) and not neglect_phrases(ev.text):
+                return "praise", max(p.get("praise", 0.0), confidence)
+            if good and not ({"complaint", "repair"} & ev.cues.keys()):
+                return "praise", max(p.get("praise", 0.0), confidence)
         return name, confidence
+
+    def _undecided(self, ev: Evidence) -> bool:
+        """Whether the words alone leave the reading open, so e5 is asked too: the lexical
+        model is not DECISIVE_PROBABILITY sure, or it would send a question to the fallback
+        ("狗证去哪办" with no property word in it): paraphrase is what e5 is for."""
+        best, probability = self._lexical_proba(ev)
+        return probability < DECISIVE_PROBABILITY or (best == "unknown" and (ev.question or ev.policy))
 
     def _lexical_proba(self, ev: Evidence) -> tuple[str, float]:
         p = with_question_prior(self.models["lexical"].proba(lexical_vector(ev)))

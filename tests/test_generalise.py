@@ -11,7 +11,7 @@ import pytest
 from intents.faq import default_faq
 from intents.pinyin_input import PinyinReader, split_syllables
 from intents.understander import Understander
-from intents.word_lists import fold_synonyms, verdict_words
+from intents.word_lists import credit_words, fold_dialect, fold_synonyms, is_ironic, verdict_words
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,29 @@ def test_company_words_fold_to_the_faq_words() -> None:
     assert fold_synonyms("物业费和管理费一样吗") == "物业费和管理费一样吗"
 
 
+def test_cantonese_words_fold_to_mandarin() -> None:
+    assert fold_dialect("屋企个水喉爆咗 快啲搵人嚟整") == "家里个水管爆了 快点找人来整"
+    assert fold_dialect("泊车月票几钱") == "停车月卡多少钱"
+
+
+def test_erhua_pinyin_is_read() -> None:
+    assert split_syllables("nar") == ["na"]
+
+
+def test_praise_said_with_a_sneer_is_a_complaint() -> None:
+    assert is_ironic("你们这保安当得可真轻松啊 一天到晚刷手机")
+    bad, good = verdict_words("你们的客服可真耐心 问啥都说不知道")
+    assert bad and good == []
+    # a trait said to be too much is a complaint word, an irony marker alone is not irony
+    assert verdict_words("前台那位大姐脾气可真大")[0]
+    assert not is_ironic("你们可真贴心 谢谢")
+
+
+def test_credit_for_a_good_deed() -> None:
+    assert credit_words("上回我摔了 是你们保安小伙子把我扶回家的 谢谢他")
+    assert credit_words("家里老人晕倒 是保安第一时间送医院的")
+
+
 def test_negated_praise_counts_as_complaint() -> None:
     bad, good = verdict_words("师傅不负责 很不满意")
     assert "不负责" in bad and "不满意" in bad
@@ -58,6 +81,11 @@ def test_negated_praise_counts_as_complaint() -> None:
         ("前台说话阴阳怪气的", "complaint"),
         ("最近小区变化挺大的 辛苦你们了", "praise"),
         ("维修师傅手脚麻利 点赞", "praise"),
+        # irony and implied praise: the warm word is the sneer, the accident is what staff helped with
+        ("你们这保洁当得可真省心 楼道一个月没拖过", "complaint"),
+        ("保安大哥嗓门可真大 每天早上六点就在楼下喊", "complaint"),
+        ("上次水管爆了半夜是你们师傅赶过来的 真的感谢", "praise"),
+        ("昨天我家老人在电梯里晕倒 是保安第一时间送医院的", "praise"),
     ],
 )
 def test_clear_verdict_words_are_never_read_as_the_opposite(lexical: Understander, text: str, intent: str) -> None:

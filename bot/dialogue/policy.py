@@ -48,6 +48,11 @@ from intents.nudge import is_nudge
 from intents.slots import repair_category
 from intents.staff_commands import parse_staff_command
 from intents.survey import read_survey_answer
+from intents.thresholds import (
+    HUMAN_MIN_CONFIDENCE,
+    TICKET_FLOOR_WITH_REQUEST,
+    TICKET_MIN_CONFIDENCE,
+)
 from intents.urgency import is_emergency
 from replies import render
 from storage import conversations, people, tickets
@@ -231,10 +236,10 @@ def _instead_of_ticket(turn: Turn) -> str | None:
     return outage_form.not_yet(turn, *later) + "\n" + reply if reply else reply
 
 
-# Intents that open a ticket, and how sure a reading must be to open one without a word that
-# asks for it: "全体" read as a complaint at 0.35, or "3栋" as a repair, get a question back.
+# Intents that open a ticket. How sure a reading must be to open one (with or without a word
+# that asks for it, and for a hand-off) is calibrated in intents/thresholds.py: "全体" read as
+# a complaint at 0.35, or "3栋" as a repair, get a question back.
 TICKET_INTENTS = ("repair", "complaint", "praise", "human")
-TICKET_MIN_CONFIDENCE = 0.4
 # A ticket needs a request: this many characters of words besides an address and a phone, or a
 # word that asks for one.
 TICKET_MIN_WORDS = 3
@@ -250,14 +255,10 @@ def _too_weak(turn: Turn) -> bool:
         return False
     if intent.name == "human":
         return not human.asks_for_person(turn.text) and (
-            intent.confidence < 0.8 or cjk_count(repair.describe(turn.text)) < TICKET_MIN_WORDS)
+            intent.confidence < HUMAN_MIN_CONFIDENCE or cjk_count(repair.describe(turn.text)) < TICKET_MIN_WORDS)
     if _ASKS_FOR_TICKET.search(turn.text):
-        return intent.confidence < UNKNOWN_FLOOR
+        return intent.confidence < TICKET_FLOOR_WITH_REQUEST
     return cjk_count(repair.describe(turn.text)) < TICKET_MIN_WORDS or intent.confidence < TICKET_MIN_CONFIDENCE
-
-
-# Below this even a message with a request word in it is too unsure to open a ticket on.
-UNKNOWN_FLOOR = 0.2
 
 
 def _by_intent(turn: Turn) -> str | None:
