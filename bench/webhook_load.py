@@ -638,15 +638,27 @@ def _env(db_url: str, mode: str) -> dict[str, str]:
     return env
 
 
-TARGETS = ("bare", "serve-sqlite", "gunicorn-sqlite", "gunicorn-postgres")
-RECOMMENDED = "gunicorn-postgres"
+TARGETS = ("bare", "serve-sqlite", "gunicorn-sqlite", "gunicorn-postgres", "gunicorn-postgres-redis")
+# The README's "more throughput" layout: PostgreSQL for the data, Redis for the nonces and limits.
+RECOMMENDED = "gunicorn-postgres-redis"
 LABELS = {
     "bare": "bare Flask (signature only)",
     "serve-sqlite": "wuye serve, SQLite",
     "gunicorn-sqlite": "wuye gunicorn, SQLite",
     "gunicorn-sqlite-1x8": "wuye gunicorn 1x8, SQLite",
     "gunicorn-postgres": "wuye gunicorn, PostgreSQL",
+    "gunicorn-postgres-redis": "wuye gunicorn, PG + Redis",
 }
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def redis_available() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except Exception:  # no client, no server: skip the row
+        return False
 
 
 def run(
@@ -668,12 +680,14 @@ def run(
     try:
         for target in targets:
             label = LABELS[target]
-            if target.endswith("postgres"):
-                if not (postgres and postgres_available()):
+            if "postgres" in target:
+                redis = target.endswith("redis")
+                if not (postgres and postgres_available()) or (redis and not redis_available()):
                     continue
                 with throwaway_pg_database() as pg_url:
                     _migrate(pg_url, root)
-                    server = Server("bot.app:create_app()", _env(pg_url, mode), settings, tmp / target, root)
+                    env = _env(pg_url, mode) | ({"WUYE_REDIS__URL": REDIS_URL} if redis else {})
+                    server = Server("bot.app:create_app()", env, settings, tmp / target, root)
                     rows.append(measure(label, server, db_url=pg_url, **common))
                 continue
             sqlite_url = f"sqlite:///{tmp / target / 'wuye.db'}"
