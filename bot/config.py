@@ -400,6 +400,20 @@ class MediaConfig(_Section):
     # Photos people send are downloaded here (WeChat deletes them after 3 days). A relative path
     # in a config file is relative to that file's folder.
     dir: str = "var/media"
+    # "dir": the folder above; "s3": an S3-compatible bucket (AWS S3, MinIO, OSS, COS …) for
+    # servers without a lasting disk. Credentials come from boto3's usual places
+    # (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, an instance role), never this file.
+    store: Literal["dir", "s3"] = "dir"
+    s3_bucket: str = ""
+    s3_prefix: str = "wuye/media/"  # keys are PREFIX + YYYY/MM/handle.jpg
+    s3_endpoint: str = ""  # blank: AWS; e.g. "https://oss-cn-hangzhou.aliyuncs.com", "http://127.0.0.1:9000"
+    s3_region: str = ""
+
+    @model_validator(mode="after")
+    def _bucket(self) -> MediaConfig:
+        if self.store == "s3" and not self.s3_bucket:
+            raise ValueError('[media] s3_bucket is empty while store = "s3"; set it or WUYE_MEDIA__S3_BUCKET')
+        return self
 
 
 class HumanConfig(_Section):

@@ -92,7 +92,7 @@ def tickets_show(obj: Obj, number: str) -> None:
     for ref in t.photos:
         m = kept.get(ref)
         if m is not None and m.status == "stored":
-            where = f"{media.file_path(obj.settings, m)} ({m.size} bytes)"
+            where = f"{media.where(obj.settings, m)} ({m.size} bytes)"
         elif m is not None and m.status == "failed":
             where = f"not kept: {m.error}"
         else:

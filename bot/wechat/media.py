@@ -1,13 +1,11 @@
 """Photos people send, kept: WeChat deletes media after 3 days, so the worker downloads each image
-by its MediaId (`media/get`, through the outbox) into `[media] dir` soon after it arrives."""
+by its MediaId (`media/get`, through the outbox) into `[media] dir`, or an S3-compatible bucket
+(bot/wechat/photo_store.py), soon after it arrives."""
 
 from __future__ import annotations
 
-import os
 import secrets
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -17,6 +15,7 @@ from wechatpy.exceptions import WeChatClientException
 from bot.config import Settings
 from bot.outbound import outbox
 from bot.outbound.registry import Outcome, RefKind, Registry
+from bot.wechat import photo_store
 from storage.clock import utcnow
 from storage.models import MediaFile, Outbox
 
@@ -42,7 +41,7 @@ def keep(session: Session, settings: Settings, openid: str, raw: dict[str, Any],
         session, kind=ROW_KIND, endpoint="media/get", body={"media_id": media_id}, method="get",
         dedupe_key=f"media:{media_id}", ref=(RefKind.MEDIA_FILE, row.id),  # type: ignore[arg-type]
     )
-    fetch.payload = {**fetch.payload, "dir": str(Path(settings.media.dir).resolve()), "name": row.name}
+    fetch.payload = {**fetch.payload, **photo_store.spec(settings.media), "name": row.name}
     return row
 
 
@@ -75,15 +74,11 @@ def download(client: Any, row: Outbox) -> dict[str, Any]:
     content_type = (res.headers.get("Content-Type") or "").split(";")[0].strip().lower()
     data = res.content
     now = utcnow()
-    rel = Path(f"{now:%Y}") / f"{now:%m}" / (row.payload["name"] + EXTENSIONS.get(content_type, ".bin"))
-    target = Path(row.payload["dir"]) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename: a crash never leaves half a photo under the final name.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, target)
-    return {"path": str(rel), "size": len(data), "content_type": content_type}
+    rel = f"{now:%Y}/{now:%m}/" + row.payload["name"] + EXTENSIONS.get(content_type, ".bin")
+    where = dict(row.payload)
+    where.setdefault("store", "dir")  # rows written before the store was a choice
+    stored = photo_store.put(where, rel, data, content_type)
+    return {"path": stored, "size": len(data), "content_type": content_type}
 
 
 def on_result(session: Session, row: Outbox, outcome: Outcome) -> None:
@@ -99,8 +94,14 @@ def on_result(session: Session, row: Outbox, outcome: Outcome) -> None:
         media.error = result.get("gone") or outcome.error or "download failed"
 
 
-def file_path(settings: Settings, media: MediaFile) -> Path:
-    return Path(settings.media.dir) / media.path
+def read(settings: Settings, media: MediaFile) -> bytes | None:
+    """The kept photo's bytes, from whichever store holds it; None when it is gone."""
+    return photo_store.read(settings.media, media.path) if media.path else None
+
+
+def where(settings: Settings, media: MediaFile) -> str:
+    """Where the kept photo is, for people: a file path or s3://bucket/key."""
+    return photo_store.describe(settings.media, media.path)
 
 
 def install(registry: Registry) -> None:

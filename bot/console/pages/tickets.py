@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
@@ -161,10 +161,11 @@ def ticket_photo(number: str, name: str) -> Any:
         row = next((m for m in media.for_photos(s, list(ticket.photos)).values() if m.name == name), None)
     if row is None or row.status != "stored":
         abort(404)
-    path = media.file_path(settings(), row)
-    if not path.is_file():
+    data = media.read(settings(), row)
+    if data is None:
         abort(404)
-    res = send_file(path.resolve(), mimetype=row.content_type or "application/octet-stream", max_age=3600)
+    res = Response(data, mimetype=row.content_type or "application/octet-stream")
+    res.cache_control.max_age = 3600
     res.cache_control.private = True  # a proxy must not hand one person's photo to another
     res.cache_control.public = False
     return res
