@@ -148,6 +148,30 @@ def visible(session: Session, faq_ids: list[str], community_id: int) -> list[str
     return [f for f in faq_ids if f not in hidden or f in mine]
 
 
+def set_community_answer(session: Session, faq_id: str, community_id: int, answer: str, source: str) -> bool:
+    """A community's own answer to an entry; blank removes it (the company's answer again)."""
+    own = session.execute(
+        select(FaqAnswer).where(FaqAnswer.faq_id == faq_id, FaqAnswer.community_id == community_id)
+    ).scalar_one_or_none()
+    now = utcnow()
+    answer = answer.strip()
+    if not answer:
+        if own is None:
+            return False
+        session.delete(own)
+    elif own is None:
+        session.add(FaqAnswer(faq_id=faq_id, community_id=community_id, answer=answer, source=source, updated_at=now))
+    elif own.answer == answer:
+        return False
+    else:
+        own.answer, own.source, own.updated_at = answer, source, now
+    item = session.get(FaqItem, faq_id)
+    if item is not None:
+        item.updated_at = now  # the FAQ's revision moves
+    session.flush()
+    return True
+
+
 def community_answers(session: Session, faq_id: str) -> list[FaqAnswer]:
     return list(session.execute(select(FaqAnswer).where(FaqAnswer.faq_id == faq_id)
                                 .order_by(FaqAnswer.community_id)).scalars())

@@ -399,3 +399,43 @@ def test_someone_not_bound_is_asked_which_community_before_a_3栋_repair_is_rout
     # Asked once: the next report goes straight on, and naming the community skips the question.
     assert "哪个小区" not in two.say("o-visitor", "3栋楼道灯不亮")
     assert "哪个小区" not in two.say("o-visitor-2", "阳光花园3栋电梯坏了")
+
+
+def test_the_console_assigns_staff_to_communities_and_keeps_a_communitys_own_faq_answer(
+        two: Town, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_console import post_form, sign_in
+
+    monkeypatch.setattr("bot.console.web.utcnow", two.clock)
+    b_id, a_id = two.b_id, two.a_id  # type: ignore[attr-defined]
+    company = sign_in(two, "o-ceo")
+    assert "服务小区" in company.get("/console/people").get_data(as_text=True)
+    res = post_form(company, "/console/people/staff", "/console/people", openid="o-new-staff", name="新师傅",
+                    role="staff", categories="水电", communities_shown="1", communities=str(b_id))
+    assert res.status_code == 302
+    b_manager = sign_in(two, "o-b-sun")
+    refused = post_form(b_manager, "/console/people/staff", "/console/people", openid="o-zhang", name="张建国",
+                        role="staff", categories="水电")
+    assert refused.status_code == 403  # 阳光花园's plumber is not 翠湖苑's manager's to edit
+    added = post_form(b_manager, "/console/people/staff", "/console/people", openid="o-b-new", name="新人",
+                      role="staff", categories="门窗")
+    assert added.status_code == 302
+    with Session(two.engine) as s:
+        rows = {p.openid: p.community_ids for p in s.execute(
+            sa.select(Person).where(Person.openid.in_(("o-new-staff", "o-b-new", "o-zhang")))).scalars()}
+    assert rows == {"o-new-staff": str(b_id), "o-b-new": str(b_id), "o-zhang": str(a_id)}
+
+    nlu = two.services.nlu
+    entry = nlu.entry(nlu.understand("物业费怎么交").faq_id or "")
+    assert entry is not None
+    with Session(two.engine) as s:
+        faq_store.seed_if_empty(s, nlu.entries, "test")
+        s.commit()
+    supervisor = sign_in(two, "o-b-zhao")
+    page = f"/console/faq/item/{entry.id}"
+    html = supervisor.get(page).get_data(as_text=True)
+    assert "各小区自己的答案" in html and f'value="{b_id}"' in html and f'value="{a_id}"' not in html
+    assert post_form(supervisor, f"{page}/community", page, community=str(a_id), answer="别人的").status_code == 404
+    assert post_form(supervisor, f"{page}/community", page, community=str(b_id),
+                     answer="翠湖苑物业费每月2.2元/平方米。").status_code == 302
+    assert "2.2元" in two.say("o-b-qian", "物业费怎么交")
+    assert "2.2元" not in two.say("o-wang", "物业费怎么交")

@@ -12,8 +12,9 @@ from flask import Response, abort, flash, redirect, request, url_for
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from bot.console.web import bp, db, needs, paginate, services, show
+from bot.console.web import bp, db, in_scope, needs, paginate, served, services, show
 from intents.faq import FaqEntry, FaqFormatError, dump_faq_toml
+from storage import communities
 from storage import faq as faq_store
 from storage.faq_import import SUPPORTED_EXTENSIONS, faq_id, read_faq_file
 from storage.models import FaqItem
@@ -49,9 +50,28 @@ def faq() -> Any:
 def faq_item(faq_id_: str) -> Any:
     with Session(services().engine) as s:
         item = s.get(FaqItem, faq_id_)
-    if item is None:
-        abort(404)
-    return show("faq_item.html", item=item)
+        if item is None:
+            abort(404)
+        names = {c.id: c.name for c in communities.all_(s)}
+        answers = [(a, names.get(a.community_id, "?")) for a in faq_store.community_answers(s, faq_id_)
+                   if in_scope(s, a.community_id)]
+        mine = served(s)
+        editable = [(cid, name) for cid, name in names.items()
+                    if cid is not None and len(names) > 1 and (mine is None or cid in mine)]
+    return show("faq_item.html", item=item, answers=answers, editable=editable)
+
+
+@bp.post("/faq/item/<faq_id_>/community")
+@needs("supervisor")
+def faq_community_save(faq_id_: str) -> Any:
+    """A community's own answer to this question (fees, hours and parking differ)."""
+    picked = request.form.get("community", "")
+    with db() as s:
+        if s.get(FaqItem, faq_id_) is None or not picked.isdigit() or not in_scope(s, int(picked)):
+            abort(404)
+        changed = faq_store.set_community_answer(s, faq_id_, int(picked), request.form.get("answer", ""), "console")
+    flash("已保存本小区答案" if changed else "没有改动", "ok")
+    return redirect(url_for("console.faq_item", faq_id_=faq_id_))
 
 
 @bp.post("/faq/item/<faq_id_>")

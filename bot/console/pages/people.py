@@ -12,7 +12,18 @@ from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from bot.console.web import bp, db, needs, now, paginate, scope, served, services, show
+from bot.console.web import (
+    bp,
+    community_choices,
+    db,
+    needs,
+    now,
+    paginate,
+    scope,
+    served,
+    services,
+    show,
+)
 from bot.people import staff as staff_records
 from bot.people.roster import apply_roster, check_communities, parse_roster
 from storage import communities
@@ -48,8 +59,24 @@ def people() -> Any:
                 q = q.where(serving(ids))
             page = paginate(s, q.order_by(Person.role, Person.name))
             load = store.open_load(s, [p.id for p in page.items if p.id])
+        places, company_level = community_choices(s), served(s) is None
     return show("people.html", tab=tab, page=page, load=load, role_label=ROLE_LABEL, args=request.args,
-                  categories=staff_records.CATEGORIES)
+                  categories=staff_records.CATEGORIES, places=places, company_level=company_level)
+
+
+def _picked_communities(form: Any, mine: list[int] | None, new: bool) -> list[int] | None:
+    """The communities ticked on the form (全公司: [] for company level, only for company-level
+    managers), kept within the manager's own; without the field, a community manager's new
+    staff join the manager's communities and everyone else keeps theirs."""
+    if not form.get("communities_shown"):
+        return mine if new and mine is not None else None
+    ticked = form.getlist("communities")
+    if "all" in ticked and mine is None:
+        return []
+    ids = [int(v) for v in ticked if v.isdigit() and (mine is None or int(v) in mine)]
+    if not ids:
+        return mine if new and mine is not None else None
+    return ids
 
 
 def _shares(person: Person, mine: list[int] | None) -> bool:
@@ -69,9 +96,11 @@ def staff_edit(person_id: int) -> Any:
     with Session(services().engine) as s:
         person = s.get(Person, person_id)
         mine = served(s)
+        places = community_choices(s)
     if person is None or person.role not in staff_records.STAFF_ROLES or not _shares(person, mine):
         abort(404)
-    return show("staff_edit.html", p=person, role_label=ROLE_LABEL, categories=staff_records.CATEGORIES)
+    return show("staff_edit.html", p=person, role_label=ROLE_LABEL, categories=staff_records.CATEGORIES,
+                places=places, company_level=mine is None)
 
 
 @bp.post("/people/staff")
@@ -89,8 +118,7 @@ def staff_save() -> Any:
                 s, openid=f.get("openid", ""), name=f.get("name", ""), role=f.get("role", "staff"),
                 phone=f.get("phone", ""), categories=categories, buildings=f.get("buildings", ""), now=now(),
                 active=f.get("active", "1") == "1",
-                # A community's manager adds staff to their own communities.
-                community_ids=mine if existing is None and mine is not None else None)
+                community_ids=_picked_communities(f, mine, existing is None))
             person_id = person.id
     except staff_records.StaffError as exc:
         flash(str(exc), "error")
