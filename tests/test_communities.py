@@ -439,3 +439,27 @@ def test_the_console_assigns_staff_to_communities_and_keeps_a_communitys_own_faq
                      answer="翠湖苑物业费每月2.2元/平方米。").status_code == 302
     assert "2.2元" in two.say("o-b-qian", "物业费怎么交")
     assert "2.2元" not in two.say("o-wang", "物业费怎么交")
+
+
+def test_a_manager_writes_a_notice_in_chat_for_their_community_or_one_they_name(two: Town) -> None:
+    two.say("o-b-sun", "发布通知")
+    asked = two.say("o-b-sun", "3栋")
+    assert "翠湖苑" in asked  # their own community's 3栋
+    preview = two.say("o-b-sun", "停水通知\n今天10:00-16:00管网检修，3栋停水。")
+    assert "【翠湖苑通知】" in preview and "翠湖苑3栋住户，共1人" in preview
+    two.say("o-b-sun", "确认发送")
+    drain(two)
+    with Session(two.engine) as s:
+        notice = s.execute(sa.select(Notice).order_by(Notice.id.desc())).scalars().first()
+        assert notice is not None and notice.community_id == two.b_id  # type: ignore[attr-defined]
+        assert {d.openid for d in s.execute(sa.select(NoticeDelivery)).scalars()} == {"o-b-qian"}
+    # Another community, or the whole company, is not theirs to address.
+    two.say("o-b-sun", "发布通知")
+    assert "不在您负责的范围" in two.say("o-b-sun", "阳光花园全体")
+    two.say("o-b-sun", "取消")
+    # The company's manager names the community.
+    two.say("o-ceo", "发布通知")
+    assert "阳光花园" in two.say("o-ceo", "阳光花园3栋")
+    listing = CliRunner().invoke(main, ["notice", "list"], env={
+        "WUYE_DATABASE__URL": two.engine.url.render_as_string(hide_password=False)}).output
+    assert "翠湖苑:building:3" in listing

@@ -158,6 +158,7 @@ def notice_list(obj: Obj, limit: int) -> None:
     from sqlmodel import Session
 
     from bot.notices import compose as notices
+    from storage import communities
     from storage.migrate import upgrade
     from storage.models import Notice
 
@@ -168,12 +169,17 @@ def notice_list(obj: Obj, limit: int) -> None:
         rows = list(
             session.execute(select(Notice).order_by(Notice.id.desc()).limit(limit)).scalars()
         )
+        several = communities.count(session) > 1
         for n in rows:
             c = notices.counts(session, n.id or 0)
             until = notices.local_label(settings, n.until, "%m-%d %H:%M") if n.until else "-"
+            audience = n.audience
+            if several:  # whose: one community's, or the whole company's
+                where = communities.view(session, settings.community, n.community_id).name if n.community_id else "全公司"
+                audience = f"{where}:{n.audience}"
             click.echo(
                 f"#{n.id:<4} {notices.local_label(settings, n.send_at, '%Y-%m-%d %H:%M')} until {until:<11} "
-                f"{n.status:<9} {n.audience:<16} sent {c['sent']}/{n.recipients} failed {c['failed']}  {n.title}"
+                f"{n.status:<9} {audience:<16} sent {c['sent']}/{n.recipients} failed {c['failed']}  {n.title}"
             )
     click.echo(f"{len(rows)} notice(s)")
 
