@@ -18,8 +18,10 @@ run: $(STAMP)
 
 ## test: the whole suite (PostgreSQL/Redis tests run when those servers answer on 127.0.0.1),
 ## on TEST_WORKERS pytest-xdist workers; the tests that start servers or a browser keep to one
-## worker per group (`xdist_group` marks), so two of them never compete for the cores.
-TEST_WORKERS ?= 2
+## worker per group (`xdist_group` marks), so two of them never compete for the cores. Three on
+## two cores: many tests wait (on PostgreSQL's commits, a server starting, a lease running out),
+## and a third worker uses the core the waiting one leaves idle.
+TEST_WORKERS ?= 3
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 

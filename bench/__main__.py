@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         help="checkout whose code is measured (e.g. a worktree of main, for before/after)",
     )
     parser.add_argument("--webhook-only", action="store_true", help="skip the other benchmarks")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes (default 2, one per core)")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per process (default 4)")
     args = parser.parse_args(argv)
     seconds = args.seconds or (2.0 if args.quick else 8.0)
 
@@ -75,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         mode=args.mode,
         targets=tuple(t for t in args.targets.split(",") if t),
         root=args.root.resolve(),
+        settings=webhook_load.GunicornSettings(workers=args.workers, threads=args.threads),
     )
     print(webhook_load.format_table(rows, args.concurrency), flush=True)
     status = 1 if any(r.errors or r.missing_rows for r in rows) else 0
