@@ -36,6 +36,8 @@ _WITH_UNIT = re.compile(
 _OUT_OF = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:/|out of|of)\s*(5|10)(?!\d)")
 # "满分10分", "总分5分": the scale, not the answer
 _SCALE = re.compile(r"(?:满分|总分|最高|out of)\s*$")
+# "扣一星", "减了一分", "少给一颗星": points taken off, not the score
+_DEDUCTION = re.compile(r"(?:扣|减|少给?|差)了?\s*$")
 # "⭐x5", "★×4"
 _STAR_TIMES = re.compile(r"[⭐★🌟]\s*[x×*]\s*([1-5])(?!\d)")
 # English numbers: "Five stars", "four", "3 out of five"
@@ -184,7 +186,8 @@ def _explicit(t: str) -> tuple[int, list[tuple[int, int]]] | None:
         score = _score_of(token, out_of_ten=m.group(0).endswith("分"))
         if score is not None:
             found.append((0, m.start(), m.end(), score))
-    found = [f for f in found if not _SCALE.search(t[: f[1]])]
+    # "满分10分" names the scale, "扣一星" a deduction: neither is the answer
+    found = [f for f in found if not _SCALE.search(t[: f[1]]) and not _DEDUCTION.search(t[: f[1]])]
     for m in _OUT_OF.finditer(t):
         n, scale = int(m.group(1)), int(m.group(2))
         if n <= scale:

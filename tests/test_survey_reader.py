@@ -72,6 +72,9 @@ def test_a_question_is_not_a_rating(text: str, comment: bool) -> None:
         ("还阔以", 3),
         ("俩星", 2),
         ("yyds", 5),
+        # a deduction is not the score
+        ("⭐⭐⭐⭐ 扣一星因为没打扫", 4),
+        ("4分 扣了一分是因为来晚了", 4),
     ],
 )
 def test_more_answer_shapes(text: str, rating: int) -> None:
