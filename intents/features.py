@@ -61,6 +61,7 @@ class Evidence:
     examples: dict[str, float] = field(default_factory=dict)
     semantic_used: bool = False
     ngram: dict[str, float] = field(default_factory=dict)  # intents/ngram.py, per intent
+    head: dict[str, float] = field(default_factory=dict)  # intents/head.py, when e5 ran
 
 
 def lexical_vector(ev: Evidence) -> list[float]:

@@ -26,6 +26,7 @@ from intents.examples import ExampleIndex, load_examples
 from intents.faq import FaqEntry
 from intents.faq_index import FaqIndex
 from intents.features import Evidence, lexical_vector, semantic_vector
+from intents.head import EmbeddingHead, load_head
 from intents.homophones import HomophoneFixer
 from intents.lexicon import (
     DOMAIN,
@@ -49,6 +50,7 @@ from intents.thresholds import (
     FAQ_CANDIDATES,
     FAQ_DIRECT_ANSWER,
     FAQ_RESCUE_RATIO,
+    HEAD_WEIGHT,
     MAX_PINYIN_FAQ_ENTRIES,
     QUESTION_PRIOR,
     READING_CACHE_SIZE,
@@ -100,6 +102,7 @@ class Understander:
         self._readings: OrderedDict[str, tuple[dict[str, Any], Intent]] = OrderedDict()
         self._readings_lock = threading.Lock()
         self.example_index: ExampleIndex | None = None
+        self.head: EmbeddingHead | None = load_head() if self.encoder is not None else None
         if self.encoder is not None:
             phrasings = [p for e in self.faq for p in (e.question, *e.alternates)]
             self.example_index = ExampleIndex(
@@ -192,6 +195,8 @@ class Understander:
             ev.semantic_used = True
             ev.faq_hits = self.faq_index.search(clean, qvec)
             ev.examples = self.example_index.similarities(qvec, exclude=exclude)
+            if self.head is not None:
+                ev.head = self.head.proba(qvec)
         return ev
 
     # ---- decision ----------------------------------------------------------------
@@ -251,14 +256,34 @@ class Understander:
         best = max(p, key=p.__getitem__)
         return best, p[best]
 
-    def probabilities(self, ev: Evidence) -> dict[str, float]:
+    def probabilities(self, ev: Evidence, *, use_head: bool = True) -> dict[str, float]:
         if ev.semantic_used:
-            return with_question_prior(self.models["full"].proba(lexical_vector(ev) + semantic_vector(ev)))
+            p = self.models["full"].proba(lexical_vector(ev) + semantic_vector(ev))
+            if use_head and ev.head:
+                p = {k: v * ev.head.get(k, 0.0) ** HEAD_WEIGHT for k, v in p.items()}
+                total = sum(p.values()) or 1.0
+                p = {k: v / total for k, v in p.items()}
+            return with_question_prior(p)
         return with_question_prior(self.models["lexical"].proba(lexical_vector(ev)))
+
+    @staticmethod
+    def _head_overreaches(plain: dict[str, float], blended: dict[str, float], plain_is_faq: bool = False) -> bool:
+        """What the e5 head may not change: an FAQ reading (the FAQ match has evidence of its
+        own, and the head alone took real questions to other intents; `plain_is_faq` when the
+        reading without the head is an FAQ question rescued from "unknown") and the polarity
+        of praise and complaint (the evaluative words decide that, `_polarity`)."""
+        before, after = max(plain, key=plain.__getitem__), max(blended, key=blended.__getitem__)
+        took_faq = (before == "faq" or plain_is_faq) and after != "faq"
+        return took_faq or {before, after} == {"praise", "complaint"}
 
     def _read(self, text: str, slots: dict[str, Any]) -> Intent:
         ev = self.evidence(text)
         p = self.probabilities(ev)
+        if ev.head:
+            plain = self.probabilities(ev, use_head=False)
+            rescued = max(plain, key=plain.__getitem__) == "unknown" and self._faq_rescue(ev, plain)
+            if self._head_overreaches(plain, p, rescued):
+                p = plain
         if not self.faq or not ev.faq_hits:
             p["faq"] = 0.0
         name = max(p, key=p.__getitem__)

@@ -102,3 +102,27 @@ def test_wuye_nlu_prints_the_top_three_faq_candidates() -> None:
     assert row["intent"] == "faq"
     assert 1 <= len(row["candidates"]) <= 3
     assert row["faq_id"] == row["candidates"][0]
+
+
+def test_the_e5_head_learns_from_vectors_and_ships_for_every_intent() -> None:
+    np = pytest.importorskip("numpy")
+    from intents.head import fit_head, load_head
+    from intents.model import INTENT_NAMES
+
+    rng = np.random.default_rng(1)
+    centres = {"repair": rng.normal(size=8), "faq": rng.normal(size=8)}
+    vectors = [centres[k] + 0.1 * rng.normal(size=8) for k in ("repair", "faq") for _ in range(20)]
+    labels = ["repair"] * 20 + ["faq"] * 20
+    head = fit_head(np.array(vectors), labels, ["repair", "faq"], l2=0.01)
+    assert max(head.proba(centres["faq"]).items(), key=lambda kv: kv[1])[0] == "faq"
+    shipped = load_head()
+    assert shipped is not None and shipped.labels == list(INTENT_NAMES)
+    assert shipped.weights.shape == (shipped.mean.shape[0] + 1, len(INTENT_NAMES))
+
+
+def test_the_head_never_takes_a_reading_away_from_faq_nor_swaps_polarity() -> None:
+    overreaches = Understander._head_overreaches
+    assert overreaches({"faq": 0.6, "repair": 0.4}, {"faq": 0.4, "repair": 0.6})
+    assert overreaches({"praise": 0.6, "complaint": 0.4}, {"praise": 0.4, "complaint": 0.6})
+    assert not overreaches({"unknown": 0.6, "faq": 0.4}, {"unknown": 0.4, "faq": 0.6})
+    assert not overreaches({"complaint": 0.6, "ticket_status": 0.4}, {"complaint": 0.4, "ticket_status": 0.6})

@@ -9,7 +9,7 @@ import intents.data
 from intents.training_data import training_lines
 
 SHIPPED = {"__init__.py", "default_faq.toml", "faq_rank.json", "intent_examples.toml", "lexicon.toml",
-           "intent_model.json", "training.jsonl"}
+           "intent_model.json", "intent_head.json", "training.jsonl"}
 REPO = Path(__file__).resolve().parents[1]
 
 
