@@ -7,6 +7,7 @@ dead tokens, 5xx as errcode None, timeouts not wrapped), which the product code 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -409,3 +410,25 @@ def test_app_works_without_a_server() -> None:
     assert empty.get_json()["errcode"] == 44002
     listing = http.get("/cgi-bin/user/get", query_string={"access_token": token}).get_json()
     assert listing == {"total": 0, "count": 0, "next_openid": ""}  # no "data" when empty
+
+
+def test_a_call_still_waiting_on_a_delay_at_reset_is_not_recorded_after_it(fake: FakeWeChat) -> None:
+    """The next test must not see the previous one's slow calls (its client timed out long ago)."""
+    token = make_client(fake).access_token
+    fake.fail("message/custom/send", delay=60)
+    answered: list[int] = []
+
+    def slow() -> None:
+        res = requests.post(f"{fake.url}/cgi-bin/message/custom/send", params={"access_token": token},
+                            json={"touser": "o-slow", "msgtype": "text", "text": {"content": "before"}}, timeout=90)
+        answered.append(res.status_code)
+
+    waiting = threading.Thread(target=slow)
+    waiting.start()
+    deadline = time.monotonic() + 30
+    while fake.state.snapshot()["faults"] and time.monotonic() < deadline:  # until it is sleeping
+        time.sleep(0.01)
+    fake.reset()
+    waiting.join(30)
+    assert answered == [503]
+    assert fake.calls() == []

@@ -274,6 +274,8 @@ class FakeState:
         self.clock = clock
         self._lock = threading.RLock()
         self._wake = threading.Event()
+        # Bumped by reset(): a call that was waiting on a scripted delay belongs to the run before.
+        self.generation = 0
         self._init_data()
 
     def _init_data(self) -> None:
@@ -305,6 +307,7 @@ class FakeState:
         Also wakes any request still sleeping on a scripted ``delay`` so it ends promptly.
         """
         with self._lock:
+            self.generation += 1
             self.wake_sleepers()
             self._init_data()
 
@@ -1320,11 +1323,17 @@ def _handle(state: FakeState, path: str) -> Response:
             return _json_response(answer, status)
         return Response(str(answer), status=status, content_type="text/html; charset=utf-8")
 
+    generation = state.generation
     fault, wake = state.take_fault(path, touser)
     if fault is not None:
         entry["fault"] = fault.as_dict()
         if fault.delay:
             wake.wait(fault.delay)
+            if state.generation != generation:
+                # Reset while it waited: its client gave up long ago, and recording it (or
+                # sending the message) would put the previous test's call into the next one's.
+                return Response("the fake was reset while this call waited", status=503,
+                                content_type="text/plain; charset=utf-8")
         if fault.status is not None:
             answer = fault.body
             if answer is None:
