@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.base import Obj, engine_for, pass_obj
+from bot.cli.base import Obj, database, pass_obj
 
 
 @click.group()
@@ -17,18 +17,13 @@ def console() -> None:
 @pass_obj
 def console_link(obj: Obj, openid: str) -> None:
     """Print a sign-in URL: it works once, for [console] link_minutes (10 by default)."""
-    from sqlmodel import Session
-
     from bot.console import links
     from storage.clock import utcnow
-    from storage.migrate import upgrade
 
     settings = obj.settings
     if not settings.console.enabled:
         raise click.ClickException("the console is off ([console] enabled = false); turn it on to sign in")
-    engine = engine_for(settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(settings) as session:
         try:
             url = links.issue_for_openid(session, settings, openid, utcnow())
         except links.Refused as exc:

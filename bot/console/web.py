@@ -4,11 +4,13 @@ times in the community's zone. Pages live in their own modules and add routes to
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import (
@@ -174,18 +176,41 @@ class Page:
         return url_for(request.endpoint or "console.dashboard", **(request.view_args or {}), **args)
 
 
-def paginate(s: Session, query: Select[Any], size: int = PAGE_SIZE) -> Page:
-    """One page of a query, numbered from 1 (`?page=`); the count is one indexed query."""
+def page_of(total: int, size: int = PAGE_SIZE) -> tuple[int, int]:
+    """(the page asked for by `?page=`, numbered from 1 and held within the pages there are, how
+    many pages `total` rows fill)."""
     try:
         number = max(int(request.args.get("page", "1")), 1)
     except ValueError:
         number = 1
-    total = int(s.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one())
     pages = max(math.ceil(total / size), 1)
-    number = min(number, pages)
+    return min(number, pages), pages
+
+
+def paginate(s: Session, query: Select[Any], size: int = PAGE_SIZE) -> Page:
+    """One page of a query, numbered from 1 (`?page=`); the count is one indexed query."""
+    total = int(s.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one())
+    number, pages = page_of(total, size)
     rows = s.execute(query.limit(size).offset((number - 1) * size)).all()
     items = [r[0] if len(r) == 1 else tuple(r) for r in rows]
     return Page(items, number, pages, total)
+
+
+def upload_name() -> str | None:
+    """The name (no folders) of the file the form's `file` field carries; None when none was chosen."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return None
+    return Path(upload.filename).name
+
+
+@contextmanager
+def saved_upload(name: str) -> Iterator[Path]:
+    """The form's `file`, saved as `name` in a folder of its own that is gone afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        request.files["file"].save(path)
+        yield path
 
 
 def served(s: Session) -> list[int] | None:

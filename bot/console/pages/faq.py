@@ -4,7 +4,6 @@ service watches the FAQ's revision)."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,18 @@ from flask import Response, abort, flash, redirect, request, url_for
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from bot.console.web import bp, db, in_scope, needs, paginate, served, services, show
+from bot.console.web import (
+    bp,
+    db,
+    in_scope,
+    needs,
+    paginate,
+    saved_upload,
+    served,
+    services,
+    show,
+    upload_name,
+)
 from intents.faq import FaqEntry, FaqFormatError, dump_faq_toml
 from storage import communities
 from storage import faq as faq_store
@@ -27,6 +37,13 @@ def _entry(form: Any, fid: str) -> FaqEntry | str:
     alternates = tuple(a.strip() for a in form.get("alternates", "").splitlines() if a.strip())
     return FaqEntry(id=fid, category=form.get("category", "").strip() or "其他", question=question, answer=answer,
                     alternates=alternates)
+
+
+def _item(s: Session, faq_id_: str) -> FaqItem:
+    item = s.get(FaqItem, faq_id_)
+    if item is None:
+        abort(404)
+    return item
 
 
 @bp.get("/faq")
@@ -49,9 +66,7 @@ def faq() -> Any:
 @needs("supervisor")
 def faq_item(faq_id_: str) -> Any:
     with Session(services().engine) as s:
-        item = s.get(FaqItem, faq_id_)
-        if item is None:
-            abort(404)
+        item = _item(s, faq_id_)
         names = {c.id: c.name for c in communities.all_(s)}
         answers = [(a, names.get(a.community_id, "?")) for a in faq_store.community_answers(s, faq_id_)
                    if in_scope(s, a.community_id)]
@@ -67,7 +82,8 @@ def faq_community_save(faq_id_: str) -> Any:
     """A community's own answer to this question (fees, hours and parking differ)."""
     picked = request.form.get("community", "")
     with db() as s:
-        if s.get(FaqItem, faq_id_) is None or not picked.isdigit() or not in_scope(s, int(picked)):
+        _item(s, faq_id_)
+        if not picked.isdigit() or not in_scope(s, int(picked)):
             abort(404)
         changed = faq_store.set_community_answer(s, faq_id_, int(picked), request.form.get("answer", ""), "console")
     flash("已保存本小区答案" if changed else "没有改动", "ok")
@@ -82,8 +98,7 @@ def faq_save(faq_id_: str) -> Any:
         flash(entry, "error")
         return redirect(url_for("console.faq_item", faq_id_=faq_id_))
     with db() as s:
-        if s.get(FaqItem, faq_id_) is None:
-            abort(404)
+        _item(s, faq_id_)
         result = faq_store.import_entries(s, [entry], "console")
     flash("已保存" if result.updated else "没有改动", "ok")
     return redirect(url_for("console.faq_item", faq_id_=faq_id_))
@@ -118,14 +133,11 @@ def faq_delete(faq_id_: str) -> Any:
 @needs("supervisor")
 def faq_import() -> Any:
     """The CLI's `wuye faq import`, from an upload: the same reader, the same report."""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    name = upload_name()
+    if name is None:
         flash("请选择要导入的文件", "error")
         return redirect(url_for("console.faq"))
-    name = Path(upload.filename).name
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / ("upload" + Path(name).suffix.lower())
-        upload.save(path)
+    with saved_upload("upload" + Path(name).suffix.lower()) as path:
         try:
             entries = read_faq_file(path)
         except FaqFormatError as exc:

@@ -53,8 +53,13 @@ def _forms(s: Session) -> dict[str, Any]:
     return {"places": community_choices(s), "company_level": served(s) is None}
 
 
-def _visible(s: Session, notice: Notice | None) -> bool:
-    return notice is not None and (notice.community_id is None or in_scope(s, notice.community_id))
+def _visible(s: Session, notice_id: int) -> Notice:
+    """The notice, when it is one the signed-in manager may see (company-wide, or a community they
+    serve); otherwise 404, as for one that does not exist."""
+    notice = s.get(Notice, notice_id)
+    if notice is None or not (notice.community_id is None or in_scope(s, notice.community_id)):
+        abort(404)
+    return notice
 
 
 def _read(form: Any) -> tuple[dict[str, Any], list[str]]:
@@ -156,9 +161,7 @@ def notice_send() -> Any:
 def notice_detail(notice_id: int) -> Any:
     status = request.args.get("status", "")
     with Session(services().engine) as s:
-        notice = s.get(Notice, notice_id)
-        if notice is None or not _visible(s, notice):
-            abort(404)
+        notice = _visible(s, notice_id)
         q = select(NoticeDelivery).where(NoticeDelivery.notice_id == notice_id)
         if status in DELIVERY_LABEL:
             q = q.where(NoticeDelivery.status == status)
@@ -176,9 +179,7 @@ def notice_detail(notice_id: int) -> Any:
 @needs("manager")
 def notice_resend(notice_id: int) -> Any:
     with db() as s:
-        notice = s.get(Notice, notice_id)
-        if notice is None or not _visible(s, notice):
-            abort(404)
+        notice = _visible(s, notice_id)
         n = delivery.resend_failed(s, settings(), notice, now())
     flash(f"已重新发送 {n} 份" if n else "没有发送失败的", "ok")
     return redirect(url_for("console.notice_detail", notice_id=notice_id))
@@ -188,9 +189,7 @@ def notice_resend(notice_id: int) -> Any:
 @needs("manager")
 def notice_cancel(notice_id: int) -> Any:
     with db() as s:
-        notice = s.get(Notice, notice_id)
-        if notice is None or not _visible(s, notice):
-            abort(404)
+        notice = _visible(s, notice_id)
         ok = notices.cancel(s, notice)
     flash("已取消" if ok else "已经开始发送，不能取消", "ok" if ok else "error")
     return redirect(url_for("console.notice_detail", notice_id=notice_id))

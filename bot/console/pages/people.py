@@ -4,8 +4,6 @@ bound, and a roster import that names each bad line (all rows or none, as the CL
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -19,10 +17,12 @@ from bot.console.web import (
     needs,
     now,
     paginate,
+    saved_upload,
     scope,
     served,
     services,
     show,
+    upload_name,
 )
 from bot.people import staff as staff_records
 from bot.people.roster import apply_roster, check_communities, parse_roster
@@ -133,15 +133,13 @@ _SAFE_NAME = re.compile(r"[^\w.\-]+")
 @bp.post("/people/roster")
 @needs("manager")
 def roster_import() -> Any:
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    chosen = upload_name()
+    if chosen is None:
         flash("请选择花名册 CSV 文件", "error")
         return redirect(url_for("console.people", tab="residents"))
     # Saved under its own name, so each error names the file the manager chose.
-    name = _SAFE_NAME.sub("_", Path(upload.filename).name) or "roster.csv"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
-        upload.save(path)
+    name = _SAFE_NAME.sub("_", chosen) or "roster.csv"
+    with saved_upload(name) as path:
         rows, errors = parse_roster(path)
     with db() as s:
         errors += check_communities(s, rows, source=name)

@@ -4,7 +4,6 @@ Works through the `bot.console.review` contract; says so when no learning-loop s
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import flash, redirect, request, url_for
@@ -12,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.console import review
-from bot.console.web import PAGE_SIZE, bp, db, me, needs, services, show
+from bot.console.web import PAGE_SIZE, bp, db, me, needs, page_of, services, show
 from intents.model import INTENT_NAMES
 from storage.models import FaqItem, Person
 
@@ -23,14 +22,9 @@ def review_page() -> Any:
     queue = review.installed()
     if queue is None:
         return show("review.html", queue=None)
-    try:
-        number = max(int(request.args.get("page", "1")), 1)
-    except ValueError:
-        number = 1
     with Session(services().engine) as s:
         total = queue.count(s)
-        pages = max(math.ceil(total / PAGE_SIZE), 1)
-        number = min(number, pages)
+        number, pages = page_of(total)
         groups = queue.groups(s, (number - 1) * PAGE_SIZE, PAGE_SIZE)
         faqs = list(s.execute(select(FaqItem.id, FaqItem.question).order_by(FaqItem.category, FaqItem.id)).all())
     return show("review.html", queue=queue, groups=groups, total=total, number=number, pages=pages, faqs=faqs,
