@@ -5,12 +5,15 @@ start without loading the database layer, pydantic or the NLU (each command impo
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
     from bot.config import Settings
 
@@ -41,3 +44,25 @@ def engine_for(settings: Settings) -> Engine:
     from storage.db import make_engine
 
     return make_engine(settings.database.url, settings.database.echo)
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[Session]:
+    """A session on the configured database, its schema brought up to the newest migration first
+    (a command run right after an upgrade of the code works on the tables that code expects)."""
+    from sqlmodel import Session
+
+    from storage.migrate import upgrade
+
+    engine = engine_for(settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        yield session
+
+
+def echo_table(rows: Sequence[Sequence[object]], widths: Sequence[int], total: str) -> None:
+    """One line a row, each cell left-aligned to its width (0: as it is), then a count line;
+    `total` is formatted with the number of rows, e.g. "{} ticket(s)"."""
+    for row in rows:
+        click.echo(" ".join(f"{cell!s:<{w}}" if w else str(cell) for cell, w in zip(row, widths, strict=True)))
+    click.echo(total.format(len(rows)))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.base import Obj, engine_for, pass_obj
+from bot.cli.base import Obj, database, engine_for, pass_obj
 
 
 @click.group()
@@ -23,20 +23,15 @@ def faq() -> None:
 @pass_obj
 def faq_import(obj: Obj, path: str, dry_run: bool, community_name: str) -> None:
     """Import PATH (.toml .csv .xlsx .docx .txt .md); re-importing updates, never duplicates."""
-    from sqlmodel import Session
-
     from intents.faq import FaqFormatError
     from storage import faq as faq_store
     from storage.faq_import import read_faq_file
-    from storage.migrate import upgrade
 
     try:
         entries = read_faq_file(path)
     except FaqFormatError as exc:
         raise click.ClickException(f"{exc}; nothing was imported") from None
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         community_id = None
         if community_name:
             from storage import communities
@@ -66,14 +61,9 @@ def faq_import(obj: Obj, path: str, dry_run: bool, community_name: str) -> None:
 @pass_obj
 def faq_list(obj: Obj, category: str | None) -> None:
     """List FAQ entries."""
-    from sqlmodel import Session
-
     from storage import faq as faq_store
-    from storage.migrate import upgrade
 
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         entries = faq_store.load_entries(session)
     shown = [e for e in entries if category is None or e.category == category]
     for e in shown:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.base import Obj, engine_for, pass_obj
+from bot.cli.base import Obj, database, echo_table, pass_obj
 
 
 @click.group()
@@ -24,14 +24,9 @@ def community() -> None:
 def community_add(obj: Obj, name: str, address: str, hotline: str, duty_phone: str, office_hours: str,
                   office_location: str, timezone: str) -> None:
     """Add a community, or update the one with this name (the default one is edited in the config)."""
-    from sqlmodel import Session
-
     from bot.communities import records
-    from storage.migrate import upgrade
 
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         try:
             row, new = records.save(session, obj.settings, name=name, address=address, hotline=hotline,
                                     duty_phone=duty_phone, office_hours=office_hours,
@@ -47,21 +42,20 @@ def community_add(obj: Obj, name: str, address: str, hotline: str, duty_phone: s
 @pass_obj
 def community_list(obj: Obj) -> None:
     """Every community with its houses, residents, staff and open tickets."""
-    from sqlmodel import Session
-
     from bot.communities import records
-    from storage.migrate import upgrade
 
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         rows = records.summaries(session, obj.settings)
         session.commit()
-    for s in rows:
-        mark = " (default: [community] in the config)" if s.default else ""
-        click.echo(f"{s.id:<3} {s.name:<10} houses={s.houses:<4} residents={s.residents:<4} "
-                   f"staff={s.staff:<3} open={s.open_tickets:<4} hotline={s.hotline}{mark}")
-    click.echo(f"{len(rows)} communit{'y' if len(rows) == 1 else 'ies'}")
+    echo_table(
+        [
+            (s.id, s.name, f"houses={s.houses}", f"residents={s.residents}", f"staff={s.staff}",
+             f"open={s.open_tickets}", f"hotline={s.hotline}{' (default: [community] in the config)' if s.default else ''}")
+            for s in rows
+        ],
+        (3, 10, 11, 14, 9, 9, 0),
+        "{} communit" + ("y" if len(rows) == 1 else "ies"),
+    )
 
 
 @community.command("show")
@@ -69,14 +63,9 @@ def community_list(obj: Obj) -> None:
 @pass_obj
 def community_show(obj: Obj, name: str) -> None:
     """One community's details and who serves it."""
-    from sqlmodel import Session
-
     from bot.communities import records
-    from storage.migrate import upgrade
 
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         try:
             lines = records.describe(session, obj.settings, name)
         except records.CommunityError as exc:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.base import Obj, engine_for, pass_obj
+from bot.cli.base import Obj, database, echo_table, pass_obj
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -64,13 +64,10 @@ def notice_send(
     yes: bool,
 ) -> None:
     """Send (or schedule) a notice; the worker delivers it."""
-    from sqlmodel import Session
-
     from bot.communities.scope import settings_for
     from bot.notices import compose as notices
     from storage import communities, people
     from storage.clock import utcnow
-    from storage.migrate import upgrade
     from storage.models import Notice
 
     settings = obj.settings
@@ -84,9 +81,7 @@ def notice_send(
     now = utcnow()
     if shown_until is not None and shown_until <= (send_at or now):
         raise click.BadParameter("is before the notice goes out", param_hint="--until")
-    engine = engine_for(settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(settings) as session:
         person = people.by_openid(session, author) if author else None
         if author and not notices.may_broadcast(person):
             role = person.role if person else "unknown"
@@ -155,33 +150,38 @@ def notice_send(
 def notice_list(obj: Obj, limit: int) -> None:
     """Notices, newest first, with their delivery counts."""
     from sqlalchemy import select
-    from sqlmodel import Session
 
     from bot.notices import compose as notices
     from storage import communities
-    from storage.migrate import upgrade
     from storage.models import Notice
 
     settings = obj.settings
-    engine = engine_for(settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(settings) as session:
         rows = list(
             session.execute(select(Notice).order_by(Notice.id.desc()).limit(limit)).scalars()
         )
         several = communities.count(session) > 1
-        for n in rows:
+
+        def audience(n: Notice) -> str:
+            if not several:
+                return n.audience
+            # whose: one community's, or the whole company's
+            where = communities.view(session, settings.community, n.community_id).name if n.community_id else "全公司"
+            return f"{where}:{n.audience}"
+
+        def sent(n: Notice) -> str:
             c = notices.counts(session, n.id or 0)
-            until = notices.local_label(settings, n.until, "%m-%d %H:%M") if n.until else "-"
-            audience = n.audience
-            if several:  # whose: one community's, or the whole company's
-                where = communities.view(session, settings.community, n.community_id).name if n.community_id else "全公司"
-                audience = f"{where}:{n.audience}"
-            click.echo(
-                f"#{n.id:<4} {notices.local_label(settings, n.send_at, '%Y-%m-%d %H:%M')} until {until:<11} "
-                f"{n.status:<9} {audience:<16} sent {c['sent']}/{n.recipients} failed {c['failed']}  {n.title}"
-            )
-    click.echo(f"{len(rows)} notice(s)")
+            return f"sent {c['sent']}/{n.recipients} failed {c['failed']} "  # two spaces before the title
+
+        def until(n: Notice) -> str:
+            return notices.local_label(settings, n.until, "%m-%d %H:%M") if n.until else "-"
+
+        table = [
+            (f"#{n.id}", notices.local_label(settings, n.send_at, "%Y-%m-%d %H:%M"), f"until {until(n)}",
+             n.status, audience(n), sent(n), n.title)
+            for n in rows
+        ]
+    echo_table(table, (5, 0, 17, 9, 16, 0, 0), "{} notice(s)")
 
 
 @notice.command("status")
@@ -189,16 +189,11 @@ def notice_list(obj: Obj, limit: int) -> None:
 @pass_obj
 def notice_status(obj: Obj, notice_id: int) -> None:
     """Counts per delivery state, WeChat's mass-send reports, and who it failed for."""
-    from sqlmodel import Session
-
     from bot.notices import compose as notices
-    from storage.migrate import upgrade
     from storage.models import Notice
 
     settings = obj.settings
-    engine = engine_for(settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(settings) as session:
         n = session.get(Notice, notice_id)
         if n is None:
             raise click.ClickException(f"no notice {notice_id}; `wuye notice list` shows them")
@@ -242,16 +237,11 @@ def notice_status(obj: Obj, notice_id: int) -> None:
 @pass_obj
 def notice_resend(obj: Obj, notice_id: int, failed: bool) -> None:
     """Send a notice again to just the recipients it failed for."""
-    from sqlmodel import Session
-
     from bot.notices.delivery import resend_failed
     from storage.clock import utcnow
-    from storage.migrate import upgrade
     from storage.models import Notice
 
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         n = session.get(Notice, notice_id)
         if n is None:
             raise click.ClickException(f"no notice {notice_id}; `wuye notice list` shows them")
@@ -267,15 +257,10 @@ def notice_resend(obj: Obj, notice_id: int, failed: bool) -> None:
 @pass_obj
 def notice_cancel(obj: Obj, notice_id: int) -> None:
     """Cancel a scheduled notice that has not gone out yet."""
-    from sqlmodel import Session
-
     from bot.notices import compose as notices
-    from storage.migrate import upgrade
     from storage.models import Notice
 
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         n = session.get(Notice, notice_id)
         if n is None:
             raise click.ClickException(f"no notice {notice_id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.base import Obj, engine_for, pass_obj
+from bot.cli.base import Obj, database, echo_table, pass_obj
 
 
 @click.group()
@@ -21,16 +21,11 @@ def residents_import(obj: Obj, path: str, community: str) -> None:
     """Import a roster CSV (building, unit, room, name, phone[, openid][, community]); all rows or none."""
     from pathlib import Path
 
-    from sqlmodel import Session
-
     from bot.people.roster import apply_roster, check_communities, parse_roster
     from storage import communities
-    from storage.migrate import upgrade
 
     rows, errors = parse_roster(path)
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         communities.sync_default(session, obj.settings.community)
         errors += check_communities(session, rows, community.strip(), Path(path).name)
         if errors:
@@ -74,15 +69,10 @@ def staff_add(
     community_names: tuple[str, ...], company: bool,
 ) -> None:
     """Add a staff member, or update the one with this openid."""
-    from sqlmodel import Session
-
     from bot.people import staff as staff_records
     from storage.clock import utcnow
-    from storage.migrate import upgrade
 
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         try:
             ids = [] if company else staff_records.community_ids(session, community_names)
             _, new = staff_records.save(session, openid=openid, name=name, role=role, phone=phone,
@@ -99,16 +89,12 @@ def staff_add(
 def staff_list(obj: Obj) -> None:
     """List staff with their open ticket counts."""
     from sqlalchemy import select
-    from sqlmodel import Session
 
     from storage import communities
     from storage import tickets as store
-    from storage.migrate import upgrade
     from storage.models import Person
 
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         people = list(
             session.execute(
                 select(Person)
@@ -119,14 +105,18 @@ def staff_list(obj: Obj) -> None:
         load = store.open_load(session, [p.id for p in people if p.id])
         names = {c.id: c.name for c in communities.all_(session)}
         company = {p.id: communities.is_company_level(session, p) for p in people}
-    for p in people:
-        state = "" if p.active else " (inactive)"
-        where = "all" if company[p.id] else ",".join(names.get(i, str(i)) for i in communities.ids_of(p))
-        click.echo(
-            f"{p.role:<10} {p.name:<8} {p.openid:<24} open={load.get(p.id or 0, 0):<3} "
-            f"communities={where} categories={p.categories or '-'} buildings={p.buildings or 'all'}{state}"
-        )
-    click.echo(f"{len(people)} people")
+    def where(p: Person) -> str:
+        return "all" if company[p.id] else ",".join(names.get(i, str(i)) for i in communities.ids_of(p))
+
+    echo_table(
+        [
+            (p.role, p.name, p.openid, f"open={load.get(p.id or 0, 0)}", f"communities={where(p)}",
+             f"categories={p.categories or '-'}", f"buildings={p.buildings or 'all'}{'' if p.active else ' (inactive)'}")
+            for p in people
+        ],
+        (10, 8, 24, 8, 0, 0, 0),
+        "{} people",
+    )
 
 
 COMMANDS = ["residents", "staff"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.base import Obj, engine_for, pass_obj
+from bot.cli.base import Obj, database, echo_table, pass_obj
 
 
 @click.group()
@@ -21,16 +21,12 @@ def tickets() -> None:
 def tickets_list(obj: Obj, status: str | None, building: str | None, community_name: str, limit: int) -> None:
     """List tickets, newest first."""
     from sqlalchemy import select
-    from sqlmodel import Session
 
     from bot.tickets.flow import local
     from bot.tickets.status import status_label
-    from storage.migrate import upgrade
     from storage.models import Person, Ticket
 
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         q = select(Ticket).order_by(Ticket.id.desc()).limit(limit)
         if status:
             q = q.where(Ticket.status == status)
@@ -46,13 +42,16 @@ def tickets_list(obj: Obj, status: str | None, building: str | None, community_n
             q = q.where(Ticket.community_id == found.id)
         rows = list(session.execute(q).scalars())
         names = {p.id: p.name for p in session.execute(select(Person)).scalars()}
-    for t in rows:
-        created = local(obj.settings, t.created_at).strftime("%m-%d %H:%M")
-        click.echo(
-            f"{t.number} {created} {status_label(t.status):<4} {'急' if t.urgent else ' '} "
-            f"{t.category:<5} {t.place or '-':<14} {names.get(t.assignee_id, '-'):<6} {t.description[:30]}"
-        )
-    click.echo(f"{len(rows)} ticket(s)")
+    echo_table(
+        [
+            (t.number, local(obj.settings, t.created_at).strftime("%m-%d %H:%M"), status_label(t.status),
+             "急" if t.urgent else " ", t.category, t.place or "-", names.get(t.assignee_id, "-"),
+             t.description[:30])
+            for t in rows
+        ],
+        (0, 0, 4, 0, 5, 14, 6, 0),
+        "{} ticket(s)",
+    )
 
 
 @tickets.command("show")
@@ -61,18 +60,14 @@ def tickets_list(obj: Obj, status: str | None, building: str | None, community_n
 def tickets_show(obj: Obj, number: str) -> None:
     """One ticket with its events."""
     from sqlalchemy import select
-    from sqlmodel import Session
 
     from bot.tickets.flow import local
     from bot.tickets.status import status_label
     from bot.wechat import media
     from storage import tickets as store
-    from storage.migrate import upgrade
     from storage.models import Person
 
-    engine = engine_for(obj.settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(obj.settings) as session:
         t = store.by_number(session, number)
         if t is None:
             raise click.ClickException(f"no ticket {number}; `wuye tickets list` shows the numbers")
@@ -145,11 +140,8 @@ def report(
     """Tickets, response times, escalations, survey response and satisfaction."""
     from datetime import timedelta
 
-    from sqlmodel import Session
-
     from bot.tickets import report as rep
     from storage.clock import utcnow
-    from storage.migrate import upgrade
 
     settings = obj.settings
     tz = settings.community.tz
@@ -158,9 +150,7 @@ def report(
     last = (end.replace(tzinfo=tz) if end else today) + timedelta(days=1)
     if last <= first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
-    engine = engine_for(settings)
-    upgrade(engine)
-    with Session(engine) as session:
+    with database(settings) as session:
         ids, title = None, settings.community.name
         if community_name:
             from storage import communities
