@@ -725,10 +725,9 @@ def template_violations(data: dict[str, Any]) -> list[str]:
     return out
 
 
-@endpoint("/cgi-bin/message/template/send", json_body=True)
-def _template_send(ctx: Ctx) -> dict[str, Any]:
-    body = _obj(ctx.body)
-    openid = ctx.state.require_openid(body.get("touser"))
+def _template_refusal(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any] | None:
+    """What template and subscribe messages both must pass: a known template (else 40037) and
+    data WeChat accepts (else the 47003 answer naming each violation); None when it passes."""
     template_id = body.get("template_id")
     templates = ctx.state.templates
     if not template_id or (templates is not None and template_id not in templates):
@@ -739,6 +738,16 @@ def _template_send(ctx: Ctx) -> dict[str, Any]:
         answer = error_body(47003)
         answer["errmsg"] = "argument invalid! " + "; ".join(violations) + answer["errmsg"][len("argument invalid!"):]
         return answer
+    return None
+
+
+@endpoint("/cgi-bin/message/template/send", json_body=True)
+def _template_send(ctx: Ctx) -> dict[str, Any]:
+    body = _obj(ctx.body)
+    openid = ctx.state.require_openid(body.get("touser"))
+    refused = _template_refusal(ctx, body)
+    if refused is not None:
+        return refused
     if not ctx.state.is_subscribed(openid):
         raise ApiError(43004)
     return error_body(0, {"msgid": ctx.state.next_msg_id()})
@@ -748,17 +757,10 @@ def _template_send(ctx: Ctx) -> dict[str, Any]:
 def _subscribe_send(ctx: Ctx) -> dict[str, Any]:
     body = _obj(ctx.body)
     openid = ctx.state.require_openid(body.get("touser"))
-    template_id = body.get("template_id")
-    templates = ctx.state.templates
-    if not template_id or (templates is not None and template_id not in templates):
-        raise ApiError(40037)
-    violations = template_violations(_obj(body.get("data", {})))
-    if violations:
-        ctx.record_extra["violations"] = violations
-        answer = error_body(47003)
-        answer["errmsg"] = "argument invalid! " + "; ".join(violations) + answer["errmsg"][len("argument invalid!"):]
-        return answer
-    if not ctx.state.take_consent(openid, str(template_id)):
+    refused = _template_refusal(ctx, body)
+    if refused is not None:
+        return refused
+    if not ctx.state.take_consent(openid, str(body.get("template_id"))):
         raise ApiError(43101)
     return error_body(0)
 

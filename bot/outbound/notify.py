@@ -61,16 +61,22 @@ def _number_in(text: str) -> str:
     return m.group(0) if m else ""
 
 
+def _resident_values(settings: Settings, text: str, now: datetime, title: str, number: str,
+                     status: str) -> dict[str, Any]:
+    """What a resident's push fills in, from the chat text it stands for when not given."""
+    first, rest = _split(text)
+    return _common(settings, now) | {
+        "title": title or first, "number": number or _number_in(text) or "-",
+        "status": status or "有新进展", "body": rest or first,
+    }
+
+
 def resident_template(settings: Settings, text: str, now: datetime, *, title: str = "", number: str = "",
                       status: str = "") -> planner.Template | None:
     p = settings.push
     if not p.resident_template_id:
         return None
-    first, rest = _split(text)
-    values = _common(settings, now) | {
-        "title": title or first, "number": number or _number_in(text) or "-",
-        "status": status or "有新进展", "body": rest or first,
-    }
+    values = _resident_values(settings, text, now, title, number, status)
     data = templates.render(p.resident_template_fields, values, settings.community.tz)
     return planner.Template(p.resident_template_id, data, _url(settings, number))
 
@@ -81,11 +87,7 @@ def resident_subscription(settings: Settings, text: str, now: datetime, *, title
     sub = settings.subscribe
     if not sub.template_id:
         return None
-    first, rest = _split(text)
-    values = _common(settings, now) | {
-        "title": title or first, "number": number or _number_in(text) or "-",
-        "status": status or "有新进展", "body": rest or first,
-    }
+    values = _resident_values(settings, text, now, title, number, status)
     data = templates.render(sub.template_fields, values, settings.community.tz)
     return planner.Subscription(sub.template_id, data, _url(settings, number), once=sub.kind == "once")
 

@@ -63,31 +63,30 @@ def text_body(openid: str, content: str) -> dict[str, Any]:
     return {"touser": openid, "msgtype": "text", "text": {"content": content}}
 
 
-def template_body(
-    openid: str, template_id: str, data: dict[str, str], url: str | None = None
+def _filled_template(
+    openid: str, template_id: str, data: dict[str, str], link_key: str, link: str | None
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "touser": openid,
         "template_id": template_id,
         "data": {k: {"value": v} for k, v in data.items()},
     }
-    if url:
-        body["url"] = url
+    if link:
+        body[link_key] = link
     return body
+
+
+def template_body(
+    openid: str, template_id: str, data: dict[str, str], url: str | None = None
+) -> dict[str, Any]:
+    return _filled_template(openid, template_id, data, "url", url)
 
 
 def subscribe_body(
     openid: str, template_id: str, data: dict[str, str], page: str | None = None
 ) -> dict[str, Any]:
     """`message/subscribe/bizsend`: like a template message, with `page` for the link."""
-    body: dict[str, Any] = {
-        "touser": openid,
-        "template_id": template_id,
-        "data": {k: {"value": v} for k, v in data.items()},
-    }
-    if page:
-        body["page"] = page
-    return body
+    return _filled_template(openid, template_id, data, "page", page)
 
 
 def enqueue_text(
