@@ -3,6 +3,7 @@ manager; people talk through the real webhook and the worker delivers through th
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,16 @@ STAFF = {
     "o-zhao": ("赵主管", "supervisor", "13900003333", "", ""),
     "o-sun": ("孙经理", "manager", "13900009999", "", ""),
 }
+
+
+NUMBER = re.compile(r"\b(BX|TS|BY|RG)\d{10}\b")
+
+
+def number_in(text: str) -> str:
+    """The ticket number a reply names (the test fails, showing the reply, when it names none)."""
+    m = NUMBER.search(text)
+    assert m, text
+    return m.group(0)
 
 
 class Clock:
@@ -80,6 +91,15 @@ class Community:
         reply = self._post(wire.text(openid, text, create_time=self._t))
         assert reply is not None
         return reply
+
+    def report(self, openid: str, text: str) -> str:
+        """`openid` reports `text` and confirms the card it gets back; the new ticket's number."""
+        self.say(openid, text)
+        return self.confirm(openid)
+
+    def confirm(self, openid: str) -> str:
+        """`openid` confirms the card on the screen; the number of the ticket that makes."""
+        return number_in(self.say(openid, "确认"))
 
     def photo(self, openid: str, url: str) -> str:
         self._t = max(self._t + 1, int(self.clock.now.timestamp()))

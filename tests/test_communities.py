@@ -19,7 +19,6 @@ from storage.migrate import current_revision, downgrade, head_revision, upgrade
 from storage.models import Community, House, Notice, NoticeDelivery, Person, RosterEntry, Ticket
 from tests.community import Community as Town
 from tests.test_notices import drain
-from tests.test_tickets_e2e import number_in
 from wuye_dev import wire
 
 
@@ -206,10 +205,8 @@ def _ticket_of(town: Town, number: str) -> Ticket:
 
 
 def test_a_3栋_repair_in_one_community_never_reaches_the_others_staff_or_supervisor(two: Town) -> None:
-    two.say("o-wang", "厨房水管漏水了")
-    a_number = number_in(two.say("o-wang", "确认"))
-    two.say("o-b-qian", "厨房水管漏水了")
-    b_number = number_in(two.say("o-b-qian", "确认"))
+    a_number = two.report("o-wang", "厨房水管漏水了")
+    b_number = two.report("o-b-qian", "厨房水管漏水了")
     assert _ticket_of(two, a_number).community_id == two.a_id  # type: ignore[attr-defined]
     assert _ticket_of(two, b_number).community_id == two.b_id  # type: ignore[attr-defined]
 
@@ -239,8 +236,7 @@ def test_a_3栋_repair_in_one_community_never_reaches_the_others_staff_or_superv
 
 
 def test_催单_and_a_low_score_stay_in_the_residents_community(two: Town) -> None:
-    two.say("o-b-qian", "卫生间水管漏水")
-    number = number_in(two.say("o-b-qian", "确认"))
+    number = two.report("o-b-qian", "卫生间水管漏水")
     assert _ticket_of(two, number).assignee_id is not None
     for openid in ("o-b-zhang", "o-zhang", "o-zhao", "o-b-zhao"):
         two.pushes(openid)
@@ -357,10 +353,8 @@ def test_the_console_shows_a_community_manager_only_their_community(two: Town, m
     from tests.test_console import sign_in
 
     monkeypatch.setattr("bot.console.web.utcnow", two.clock)
-    two.say("o-wang", "厨房水管漏水了")
-    a = number_in(two.say("o-wang", "确认"))
-    two.say("o-b-qian", "厨房水管漏水了")
-    b = number_in(two.say("o-b-qian", "确认"))
+    a = two.report("o-wang", "厨房水管漏水了")
+    b = two.report("o-b-qian", "厨房水管漏水了")
     period = "from=2026-11-01&to=2026-12-31"
 
     mine = sign_in(two, "o-b-sun")
@@ -392,7 +386,7 @@ def test_someone_not_bound_is_asked_which_community_before_a_3栋_repair_is_rout
     if "手机号" in reply:
         reply = two.say("o-visitor", "13812345678")
     assert "请确认" in reply, reply
-    number = number_in(two.say("o-visitor", "确认"))
+    number = two.confirm("o-visitor")
     ticket = two.ticket(number)
     assert ticket.community_id == two.b_id  # type: ignore[attr-defined]
     assert any(number in p for p in two.pushes("o-b-liu")) and not any(number in p for p in two.pushes("o-liu"))

@@ -15,18 +15,16 @@ from sqlmodel import Session
 from bot.cli import main
 from bot.console import links
 from storage.models import Outbox, Person
-from tests.community import Community, install_clock, start_clock
+from tests.community import Community
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def town(app, wechat, services, fake, monkeypatch) -> Community:  # type: ignore[no-untyped-def]
-    clock = start_clock()
-    install_clock(monkeypatch, clock)
-    monkeypatch.setattr("storage.clock.utcnow", clock)
-    monkeypatch.setattr("bot.console.web.utcnow", clock)
-    return Community(app, wechat, services, fake, clock)
+def town(town: Community, monkeypatch: pytest.MonkeyPatch) -> Community:
+    """The shared community, with the console on its clock too (sign-in links, the idle timeout)."""
+    monkeypatch.setattr("bot.console.web.utcnow", town.clock)
+    return town
 
 
 def link_for(town: Community, openid: str) -> str:
@@ -177,11 +175,7 @@ def test_post_without_csrf_token_is_400_and_changes_nothing(town: Community) -> 
 
 
 def town_ticket(town: Community) -> str:
-    town.say("o-wang", "厨房水龙头一直滴水，关不紧")
-    reply = town.say("o-wang", "确认")
-    m = re.search(r"BX\d{10}", reply)
-    assert m, reply
-    return m.group(0)
+    return town.report("o-wang", "厨房水龙头一直滴水，关不紧")
 
 
 def test_staff_who_is_not_the_assignee_cannot_move_the_ticket(town: Community) -> None:
@@ -596,7 +590,7 @@ def _ticket_with_photo(town: Community) -> tuple[str, str]:
 
     town.say("o-wang", "厨房水龙头一直滴水，关不紧")
     town.photo("o-wang", "http://mmbiz.qpic.cn/tap.jpg")
-    number = re.search(r"BX\d{10}", town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.confirm("o-wang")
     town.tick()  # the worker downloads it by MediaId
     with Session(town.engine) as s:
         kept = s.execute(select(MediaFile)).scalar_one()

@@ -33,8 +33,7 @@ def test_a_question_while_the_survey_is_open_is_answered_and_the_survey_waits(to
 
 
 def test_a_survey_answer_gets_past_an_older_complaint_form(town: Community) -> None:
-    town.say("o-wang", "厨房水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房水管漏水")
     town.say("o-zhang", f"完成 {number} 换了软管")
     town.say("o-wang", "我要投诉")  # the complaint form waits for what happened
     town.clock.advance(hours=2)
@@ -128,8 +127,7 @@ def test_smells_and_symptoms_name_the_category(town: Community, text: str, categ
 
 
 def test_another_room_breaking_is_a_new_ticket(town: Community) -> None:
-    town.say("o-wang", "厨房水龙头漏水")
-    first = number_in(town.say("o-wang", "确认"))
+    first = town.report("o-wang", "厨房水龙头漏水")
     town.say("o-zhang", f"完成 {first} 换了阀芯")
     reply = town.say("o-wang", "卫生间的水管又漏了")
     assert first not in reply and town.ticket(first).status == "done"
@@ -145,26 +143,22 @@ def test_more_bare_words_ask(town: Community, text: str) -> None:
 
 
 def test_staff_plain_words_with_two_tickets_ask_which(town: Community) -> None:
-    town.say("o-wang", "厨房水管漏水")
-    a = number_in(town.say("o-wang", "确认"))
-    town.say("o-li", "卫生间水龙头滴水")
-    b = number_in(town.say("o-li", "确认"))
+    a = town.report("o-wang", "厨房水管漏水")
+    b = town.report("o-li", "卫生间水龙头滴水")
     reply = town.say("o-zhang", "搞定了")
     assert a in reply and b in reply
     assert town.ticket(a).status == "open" and town.ticket(b).status == "open"
 
 
 def test_staff_typo_with_a_number_and_english_help(town: Community) -> None:
-    town.say("o-wang", "厨房水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房水管漏水")
     assert "已接单" in town.say("o-zhang", f"节单 {number}")
     assert "接单" in town.say("o-zhang", "help")
     assert "已完成" in town.say("o-zhang", "修好啦")
 
 
 def test_my_repairs_shows_a_cancelled_one(town: Community) -> None:
-    town.say("o-wang", "厨房水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房水管漏水")
     town.say("o-wang", f"取消报修 {number}")
     reply = town.say("o-wang", "我的报修")
     assert number in reply and "取消" in reply

@@ -12,16 +12,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from storage.models import Conversation, Survey, Ticket, TicketEvent
-from tests.community import Community
+from tests.community import Community, number_in
 
-NUMBER = re.compile(r"\b(BX|TS|BY|RG)\d{10}\b")
 SH = timedelta(hours=8)
-
-
-def number_in(text: str) -> str:
-    m = NUMBER.search(text)
-    assert m, text
-    return m.group(0)
 
 
 def at_local(town: Community, hh: int, mm: int = 0, days: int = 0) -> None:
@@ -32,8 +25,7 @@ def at_local(town: Community, hh: int, mm: int = 0, days: int = 0) -> None:
 
 def survey_pushed(town: Community, resident: str = "o-wang", text: str = "厨房水管漏水") -> str:
     """A repair reported, done, and its 回访 pushed to the resident; the ticket number."""
-    town.say(resident, text)
-    number = number_in(town.say(resident, "确认"))
+    number = town.report(resident, text)
     town.say("o-zhang", f"接单 {number}")
     town.say("o-zhang", f"完成 {number} 换了软管")
     town.pushes(resident)
@@ -75,8 +67,7 @@ def test_a_score_with_a_remark_either_side_is_the_survey_answer(town: Community,
 
 @pytest.mark.parametrize("answer", ["5", "2分"])
 def test_a_stale_faq_menu_does_not_hide_the_survey(town: Community, answer: str) -> None:
-    town.say("o-wang", "厨房水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房水管漏水")
     town.say("o-zhang", f"完成 {number} 换了软管")
     # an FAQ question with a numbered menu, left unanswered; then the survey arrives
     menu = town.say("o-wang", "那个费用的事情怎么弄")
@@ -89,8 +80,7 @@ def test_a_stale_faq_menu_does_not_hide_the_survey(town: Community, answer: str)
 
 
 def test_a_survey_answer_gets_past_an_older_repair_form(town: Community) -> None:
-    town.say("o-wang", "厨房水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房水管漏水")
     town.say("o-zhang", f"完成 {number} 换了软管")
     town.say("o-wang", "客厅的灯不亮了")  # a new repair form, left at the confirmation
     town.clock.advance(hours=2)
@@ -169,7 +159,7 @@ def test_binding_mid_form_binds_and_the_repair_carries_on_at_home(town: Communit
     assert "位置" in ask
     reply = town.say("o-newbie", "绑定 5栋1单元303 13900002229")
     assert "绑定成功" in reply and "5栋1单元303" in reply and "请确认" in reply
-    number = number_in(town.say("o-newbie", "确认"))
+    number = town.confirm("o-newbie")
     assert town.ticket(number).place == "5栋1单元303"
 
 
@@ -178,7 +168,7 @@ def test_a_correction_updates_the_card(town: Community) -> None:
     assert "厨房" in card
     fixed = town.say("o-wang", "哦不对 是卫生间")
     assert "卫生间" in fixed and "问题：厨房" not in fixed
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.confirm("o-wang")
     assert "卫生间" in town.ticket(number).description and "厨房" not in town.ticket(number).description
 
 
@@ -186,7 +176,7 @@ def test_more_detail_goes_into_the_description_staff_see(town: Community) -> Non
     town.say("o-wang", "厨房漏水了")
     card = town.say("o-wang", "水槽下面那个管子一直在滴 下午我在家")
     assert "水槽下面" in card and "下午" in card
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.confirm("o-wang")
     t = town.ticket(number)
     assert "水槽下面" in t.description and t.preferred_time == "下午"
     (push,) = town.pushes("o-zhang")
@@ -209,8 +199,7 @@ def test_two_yeses_confirm(town: Community) -> None:
 
 
 def test_the_stored_description_has_no_debris(town: Community) -> None:
-    town.say("o-newbie", "厨房水管漏水了，3栋2单元501，下午在家，电话13800009999")
-    number = number_in(town.say("o-newbie", "确认"))
+    number = town.report("o-newbie", "厨房水管漏水了，3栋2单元501，下午在家，电话13800009999")
     description = town.ticket(number).description
     assert description == "厨房水管漏水了", description
 
@@ -242,8 +231,7 @@ def test_an_emergency_gets_through_a_form(town: Community) -> None:
 
 
 def test_a_fault_in_another_building_is_a_new_ticket_not_a_reopen(town: Community) -> None:
-    town.say("o-wang", "1栋电梯坏了")
-    first = number_in(town.say("o-wang", "确认"))
+    first = town.report("o-wang", "1栋电梯坏了")
     town.say("o-liu", f"完成 {first} 修好了")
     reply = town.say("o-wang", "5栋电梯又坏了 一直停在8楼不动")
     assert first not in reply
@@ -251,8 +239,7 @@ def test_a_fault_in_another_building_is_a_new_ticket_not_a_reopen(town: Communit
 
 
 def test_the_same_place_breaking_again_is_reopened(town: Community) -> None:
-    town.say("o-wang", "1栋电梯坏了")
-    first = number_in(town.say("o-wang", "确认"))
+    first = town.report("o-wang", "1栋电梯坏了")
     town.say("o-liu", f"完成 {first} 修好了")
     reply = town.say("o-wang", "1栋电梯又坏了")
     assert first in reply and town.ticket(first).status == "open"
@@ -276,8 +263,7 @@ def test_a_refused_broadcast_then_a_word_opens_nothing(town: Community) -> None:
 
 
 def test_staff_commands_forgive_typos_and_plain_words(town: Community) -> None:
-    town.say("o-wang", "厨房水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房水管漏水")
     assert "已接单" in town.say("o-zhang", f"接丹 {number}")
     assert "到场" in town.say("o-zhang", "到了")
     assert "已完成" in town.say("o-zhang", "搞定了")
@@ -285,23 +271,20 @@ def test_staff_commands_forgive_typos_and_plain_words(town: Community) -> None:
 
 
 def test_staff_help_and_my_tickets(town: Community) -> None:
-    town.say("o-wang", "厨房水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房水管漏水")
     assert "接单" in town.say("o-zhang", "帮助") and "完成" in town.say("o-zhang", "帮助")
     assert number in town.say("o-zhang", "看看我的工单")
 
 
 @pytest.mark.parametrize("ask", ["我今天有哪些单子", "手上还有几个活", "还有几单没做"])
 def test_staff_ask_for_their_list_in_their_own_words(town: Community, ask: str) -> None:
-    town.say("o-wang", "厨房水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房水管漏水")
     assert number in town.say("o-zhang", ask)
     assert "已完成" in town.say("o-zhang", "我干完了") and town.ticket(number).status == "done"
 
 
 def test_my_repairs_shows_finished_tickets_with_their_state(town: Community) -> None:
-    town.say("o-wang", "厨房水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房水管漏水")
     town.say("o-zhang", f"完成 {number} 换了软管")
     reply = town.say("o-wang", "我的报修")
     assert number in reply and "已完成" in reply

@@ -5,7 +5,6 @@ keyword fits its type; dead letters that say why when no channel is left."""
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import Counter
 from datetime import datetime, timedelta
@@ -24,18 +23,10 @@ from bot.outbound import planner, templates
 from bot.outbound.delivery import deliver_due
 from storage.clock import utcnow
 from storage.models import InboundMessage, Outbox, Person
-from tests.community import Community, install_clock, start_clock
+from tests.community import Community
 
-NUMBER = re.compile(r"\b(BX|TS|BY|RG)\d{10}\b")
 SEND = ("message/custom/send", "message/template/send")
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def town(app, wechat, services, fake, monkeypatch) -> Community:  # type: ignore[no-untyped-def]
-    clock = start_clock()
-    install_clock(monkeypatch, clock)
-    return Community(app, wechat, services, fake, clock)
 
 
 def sends_to(town: Community, openid: str) -> list[dict]:
@@ -47,8 +38,7 @@ def by_channel(calls: list[dict]) -> Counter[str]:
 
 
 def test_a_resident_who_wrote_once_gets_every_push_of_a_repair(town: Community) -> None:
-    town.say("o-wang", "厨房水龙头一直滴水，关不紧")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report("o-wang", "厨房水龙头一直滴水，关不紧")
     # From here on the resident writes nothing; the staff side moves the ticket.
     town.clock.advance(minutes=3)
     town.say("o-zhang", f"转派 {number} 刘明")
@@ -78,8 +68,7 @@ def test_a_resident_who_wrote_once_gets_every_push_of_a_repair(town: Community) 
 
 
 def test_staff_who_never_wrote_get_the_card_by_template(town: Community) -> None:
-    town.say("o-wang", "卫生间水管漏水")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report("o-wang", "卫生间水管漏水")
     town.tick()
     (card,) = sends_to(town, "o-zhang")
     assert card["path"].endswith("template/send") and card["errcode"] == 0
@@ -89,8 +78,7 @@ def test_staff_who_never_wrote_get_the_card_by_template(town: Community) -> None
 
 def test_every_template_call_obeys_the_field_rules(town: Community) -> None:
     long = "卫生间" + "墙角水管接口处一直往外渗水，地面已经积了很多水，" * 3
-    town.say("o-wang", long)
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report("o-wang", long)
     town.clock.advance(hours=50)  # the resident's window closes: progress goes by template
     town.say("o-zhang", f"接单 {number}")
     town.say("o-zhang", f"完成 {number} 更换了整段水管，并做了防水处理，三天内请勿用力冲刷")
@@ -109,8 +97,7 @@ def test_every_template_call_obeys_the_field_rules(town: Community) -> None:
 
 
 def test_a_text_refused_for_the_window_goes_out_as_its_template(town: Community) -> None:
-    town.say("o-wang", "阳台窗户关不严")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report("o-wang", "阳台窗户关不严")
     town.say("o-liu", f"接单 {number}")  # a text to the resident is planned inside the window ...
     town.clock.advance(hours=49)  # ... but the worker only gets to it after the window closed
     town.tick()
@@ -122,8 +109,7 @@ def test_a_text_refused_for_the_window_goes_out_as_its_template(town: Community)
 
 def test_no_channel_left_is_a_dead_letter_that_says_why(town: Community) -> None:
     town.services.settings.push.resident_template_id = ""
-    town.say("o-wang", "卧室窗户关不上")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report("o-wang", "卧室窗户关不上")
     town.clock.advance(hours=49)
     town.say("o-liu", f"接单 {number}")
     town.tick()

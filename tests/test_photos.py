@@ -3,7 +3,6 @@ before WeChat deletes it (3 days), listed by `wuye tickets show`, linked from th
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -14,7 +13,6 @@ from bot.cli import main
 from storage.models import MediaFile, Outbox
 from tests.community import Community
 
-NUMBER = re.compile(r"\b(BX|TS|BY|RG)\d{10}\b")
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -30,7 +28,7 @@ def test_a_photo_sent_mid_form_is_downloaded_listed_and_linked_from_the_card(tow
     town.services.settings.push.detail_url = "https://wuye.example.com/media/{photo}"
     town.say("o-wang", "厨房水龙头一直滴水")
     assert "照片已收到" in town.photo("o-wang", "http://mmbiz.qpic.cn/leak.jpg")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.confirm("o-wang")
     town.tick()
 
     (get,) = town.fake.calls(path="media/get")
@@ -58,7 +56,7 @@ def test_a_photo_sent_mid_form_is_downloaded_listed_and_linked_from_the_card(tow
 def test_a_photo_wechat_no_longer_has_is_marked_not_kept(town: Community) -> None:
     town.say("o-wang", "阳台窗户关不严")
     town.photo("o-wang", "http://mmbiz.qpic.cn/window.jpg")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.confirm("o-wang")
     town.clock.advance(days=3, hours=1)  # the worker was down longer than WeChat keeps media
     town.tick()
     (get,) = town.fake.calls(path="media/get")
@@ -72,8 +70,7 @@ def test_a_photo_wechat_no_longer_has_is_marked_not_kept(town: Community) -> Non
 
 
 def test_staff_proof_photo_is_kept_too(town: Community) -> None:
-    town.say("o-wang", "卫生间水管漏水")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report("o-wang", "卫生间水管漏水")
     town.say("o-zhang", f"接单 {number}")
     town.say("o-zhang", f"完成 {number} 换了软管")
     town.photo("o-zhang", "http://mmbiz.qpic.cn/fixed.jpg")

@@ -6,7 +6,6 @@ event), and a push that neither a customer-service text nor a template can carry
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from storage.models import Outbox, SubscribeConsent
 from tests.community import Community
 from wuye_dev import wire
 
-NUMBER = re.compile(r"\b(BX|TS|BY|RG)\d{10}\b")
 SUB = "SUB-PROGRESS"
 BIZSEND = "message/subscribe/bizsend"
 
@@ -74,8 +72,7 @@ def test_popup_and_change_events_record_consent_per_openid_and_template(subscrib
 
 def test_outside_the_window_a_push_goes_by_subscribe_message_once_per_consent(subscribing: Community) -> None:
     town = subscribing
-    town.say("o-wang", "卧室窗户关不上")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report("o-wang", "卧室窗户关不上")
     consent(town, "o-wang", (SUB, "accept"))
     town.tick()
     town.clock.advance(hours=49)  # the resident's 48-hour window has closed
@@ -99,8 +96,7 @@ def test_a_text_then_a_template_come_first_and_leave_the_consent_unused(subscrib
     town = subscribing
     town.services.settings.push.resident_template_id = "TPL-RESIDENT"
     consent(town, "o-wang", (SUB, "accept"))
-    town.say("o-wang", "阳台窗户关不严")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report("o-wang", "阳台窗户关不严")
     town.say("o-liu", f"接单 {number}")  # inside the window: a customer-service text
     town.tick()
     town.clock.advance(hours=49)
@@ -113,8 +109,7 @@ def test_a_text_then_a_template_come_first_and_leave_the_consent_unused(subscrib
 
 def test_wechats_43101_ends_the_consent_we_counted(subscribing: Community) -> None:
     town = subscribing
-    town.say("o-wang", "卧室窗户关不上")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report("o-wang", "卧室窗户关不上")
     consent(town, "o-wang", (SUB, "accept"))
     town.fake.state.consent("o-wang", SUB, "reject")  # WeChat knows better (a change we missed)
     town.tick()

@@ -3,7 +3,6 @@ reopening, exactly-once delivery, and the report — all with time controlled, n
 
 from __future__ import annotations
 
-import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -19,14 +18,12 @@ from storage.clock import utcnow
 from storage.models import InboundMessage, Person, Survey, Ticket
 from tests.community import Community
 
-NUMBER = re.compile(r"\bBX\d{10}\b")
 SH = timedelta(hours=8)  # Asia/Shanghai
 
 
 
 def done_repair(town: Community, text: str = "厨房水管漏水", resident: str = "o-wang") -> str:
-    town.say(resident, text)
-    number = NUMBER.search(town.say(resident, "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report(resident, text)
     town.say("o-zhang", f"接单 {number}")
     town.say("o-zhang", f"完成 {number} 换了软管")
     town.pushes(resident)  # progress pushes so far
@@ -72,8 +69,7 @@ def test_zero_delay_and_no_quiet_hours_send_at_the_next_tick(town: Community) ->
     town.services.settings.survey.delay_minutes = 0
     town.services.settings.survey.quiet_hours = ""
     town.clock.now = local_at(town.clock.now + SH, 23, 30)
-    town.say("o-wang", "厨房水管漏水")
-    number = NUMBER.search(town.say("o-wang", "确认")).group(0)  # type: ignore[union-attr]
+    number = town.report("o-wang", "厨房水管漏水")
     town.say("o-zhang", f"完成 {number} 换了软管")
     asks = [p for p in town.pushes("o-wang") if "1-5" in p]
     assert len(asks) == 1 and number in asks[0]

@@ -11,16 +11,7 @@ from sqlmodel import Session
 
 from bot.cli import main
 from storage.models import Job, Ticket, TicketEvent, TicketFollower
-from tests.community import Community
-
-NUMBER = re.compile(r"\b(BX|TS|BY|RG)\d{10}\b")
-
-
-
-def number_in(text: str) -> str:
-    m = NUMBER.search(text)
-    assert m, text
-    return m.group(0)
+from tests.community import NUMBER, Community, number_in
 
 
 def events(town: Community, number: str) -> list[str]:
@@ -68,8 +59,7 @@ def test_full_repair_from_first_message_to_done(town: Community) -> None:
 def test_staff_card_as_template_message_with_configured_fields(town: Community) -> None:
     push = town.services.settings.push
     push.staff_template_id = "TPL-TICKET"
-    town.say("o-wang", "3栋2单元501 卫生间马桶堵了 电话 138-0000-1111 明天上午")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "3栋2单元501 卫生间马桶堵了 电话 138-0000-1111 明天上午")
     town.tick()
     (call,) = town.fake.calls(path="message/template/send", touser="o-zhang")
     data = {k: v["value"] for k, v in call["body"]["data"].items()}
@@ -119,8 +109,7 @@ def test_urgent_case_skips_questions_and_pushes_staff_and_supervisor_at_once(tow
 
 
 def test_only_assignee_or_supervisor_may_move_a_ticket(town: Community) -> None:
-    town.say("o-wang", "卫生间水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "卫生间水管漏水")
     refused = town.say("o-liu", f"接单 {number}")
     assert "只有负责人或主管" in refused and "张建国" in refused
     assert town.ticket(number).status == "open"
@@ -133,8 +122,7 @@ def test_only_assignee_or_supervisor_may_move_a_ticket(town: Community) -> None:
 
 
 def test_nudge_reaches_assignee_at_most_every_10_minutes(town: Community) -> None:
-    town.say("o-wang", "卫生间水管漏水")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "卫生间水管漏水")
     town.pushes("o-zhang")
     town.clock.advance(minutes=40)
     assert "已催促" in town.say("o-wang", "怎么还没来人啊")
@@ -148,8 +136,7 @@ def test_nudge_reaches_assignee_at_most_every_10_minutes(town: Community) -> Non
 
 
 def test_second_report_of_the_same_lift_fault_follows_the_first(town: Community) -> None:
-    town.say("o-li", "5栋电梯坏了 按了没反应")
-    first = number_in(town.say("o-li", "确认"))
+    first = town.report("o-li", "5栋电梯坏了 按了没反应")
     offer = town.say("o-chen", "5栋的电梯又坏了")
     assert first in offer and "回复 1" in offer
     assert first in town.say("o-chen", "1")
@@ -162,8 +149,7 @@ def test_second_report_of_the_same_lift_fault_follows_the_first(town: Community)
 
 
 def test_progress_and_cancel_tell_the_assignee(town: Community) -> None:
-    town.say("o-wang", "阳台推拉门关不上了")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "阳台推拉门关不上了")
     status = town.say("o-wang", "我的报修进度怎么样")
     assert number in status and "待接单" in status and "刘明" in status
     town.pushes("o-liu")
@@ -174,8 +160,7 @@ def test_progress_and_cancel_tell_the_assignee(town: Community) -> None:
 
 
 def test_escalations_fire_once_and_survive_a_worker_restart(town: Community) -> None:
-    town.say("o-wang", "厨房下水道堵了")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房下水道堵了")
     town.pushes("o-zhao")
     town.clock.advance(minutes=29)
     assert town.pushes("o-zhao") == []
@@ -199,8 +184,7 @@ def test_escalations_fire_once_and_survive_a_worker_restart(town: Community) -> 
 
 
 def test_accepted_in_time_is_not_escalated(town: Community) -> None:
-    town.say("o-wang", "厨房下水道堵了")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "厨房下水道堵了")
     town.clock.advance(minutes=10)
     town.say("o-zhang", f"接单 {number}")
     town.clock.advance(minutes=60)
@@ -240,7 +224,7 @@ def test_two_residents_and_two_staff_at_once(town: Community) -> None:
     a = town.say("o-wang", "厨房水管漏水")
     b = town.say("o-li", "5栋楼道灯坏了")
     assert "请确认" in a and "请确认" in b
-    na, nb = number_in(town.say("o-wang", "确认")), number_in(town.say("o-li", "确认"))
+    na, nb = town.confirm("o-wang"), town.confirm("o-li")
     assert na != nb
     town.say("o-liu", f"接单 {nb}")
     town.say("o-zhang", f"接单 {na}")
@@ -358,8 +342,7 @@ def test_residents_and_staff_working_at_the_same_time_from_threads(town: Communi
 
 
 def test_transfer_to_a_colleague_and_ticket_cli(town: Community) -> None:
-    town.say("o-wang", "阳台窗户关不严漏风")
-    number = number_in(town.say("o-wang", "确认"))
+    number = town.report("o-wang", "阳台窗户关不严漏风")
     assert "刘明" in town.say("o-wang", "我的报修")
     assert "没有找到" in town.say("o-liu", f"转派 {number} 王五")
     assert "已转派给张建国" in town.say("o-liu", f"转派 {number} 张建过")  # one character mistyped
@@ -384,7 +367,7 @@ def test_transfer_to_a_colleague_and_ticket_cli(town: Community) -> None:
 def test_a_bare_ticket_number_shows_its_status_and_a_lift_defaults_to_the_own_building(town: Community) -> None:
     reply = town.say("o-li", "电梯又坏了，按钮没反应")  # 李强 lives in 5栋
     assert "请确认" in reply and "5栋电梯" in reply
-    number = number_in(town.say("o-li", "确认"))
+    number = town.confirm("o-li")
     status = town.say("o-li", number)
     assert number in status and "待接单" in status and "刘明" in status
     assert "没有找到" in town.say("o-wang", number)  # not theirs
