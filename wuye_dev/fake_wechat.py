@@ -725,9 +725,12 @@ def template_violations(data: dict[str, Any]) -> list[str]:
     return out
 
 
-def _template_refusal(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any] | None:
-    """What template and subscribe messages both must pass: a known template (else 40037) and
-    data WeChat accepts (else the 47003 answer naming each violation); None when it passes."""
+def _template_call(ctx: Ctx) -> tuple[dict[str, Any], str, dict[str, Any] | None]:
+    """What template and subscribe messages both must pass: a known recipient and template (else
+    40003, 40037) and data WeChat accepts. (body, openid, the 47003 answer naming each violation
+    or None when it passes)."""
+    body = _obj(ctx.body)
+    openid = ctx.state.require_openid(body.get("touser"))
     template_id = body.get("template_id")
     templates = ctx.state.templates
     if not template_id or (templates is not None and template_id not in templates):
@@ -737,15 +740,13 @@ def _template_refusal(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any] | None:
         ctx.record_extra["violations"] = violations
         answer = error_body(47003)
         answer["errmsg"] = "argument invalid! " + "; ".join(violations) + answer["errmsg"][len("argument invalid!"):]
-        return answer
-    return None
+        return body, openid, answer
+    return body, openid, None
 
 
 @endpoint("/cgi-bin/message/template/send", json_body=True)
 def _template_send(ctx: Ctx) -> dict[str, Any]:
-    body = _obj(ctx.body)
-    openid = ctx.state.require_openid(body.get("touser"))
-    refused = _template_refusal(ctx, body)
+    _, openid, refused = _template_call(ctx)
     if refused is not None:
         return refused
     if not ctx.state.is_subscribed(openid):
@@ -755,9 +756,7 @@ def _template_send(ctx: Ctx) -> dict[str, Any]:
 
 @endpoint("/cgi-bin/message/subscribe/bizsend", json_body=True)
 def _subscribe_send(ctx: Ctx) -> dict[str, Any]:
-    body = _obj(ctx.body)
-    openid = ctx.state.require_openid(body.get("touser"))
-    refused = _template_refusal(ctx, body)
+    body, openid, refused = _template_call(ctx)
     if refused is not None:
         return refused
     if not ctx.state.take_consent(openid, str(body.get("template_id"))):

@@ -9,7 +9,19 @@ import click
 from bot.cli.base import Obj, database, echo_table, pass_obj
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from bot.config import Settings
+    from storage.models import Notice
+
+
+def _notice(session: Session, notice_id: int) -> Notice:
+    from storage.models import Notice
+
+    n = session.get(Notice, notice_id)
+    if n is None:
+        raise click.ClickException(f"no notice {notice_id}; `wuye notice list` shows them")
+    return n
 
 
 @click.group()
@@ -190,13 +202,10 @@ def notice_list(obj: Obj, limit: int) -> None:
 def notice_status(obj: Obj, notice_id: int) -> None:
     """Counts per delivery state, WeChat's mass-send reports, and who it failed for."""
     from bot.notices import compose as notices
-    from storage.models import Notice
 
     settings = obj.settings
     with database(settings) as session:
-        n = session.get(Notice, notice_id)
-        if n is None:
-            raise click.ClickException(f"no notice {notice_id}; `wuye notice list` shows them")
+        n = _notice(session, notice_id)
         c = notices.counts(session, notice_id)
         click.echo(f"#{n.id} {n.title}  [{n.status}, via {n.via or '-'}, to {n.audience}]")
         click.echo(
@@ -239,12 +248,9 @@ def notice_resend(obj: Obj, notice_id: int, failed: bool) -> None:
     """Send a notice again to just the recipients it failed for."""
     from bot.notices.delivery import resend_failed
     from storage.clock import utcnow
-    from storage.models import Notice
 
     with database(obj.settings) as session:
-        n = session.get(Notice, notice_id)
-        if n is None:
-            raise click.ClickException(f"no notice {notice_id}; `wuye notice list` shows them")
+        n = _notice(session, notice_id)
         count = resend_failed(session, obj.settings, n, utcnow())
         session.commit()
     click.echo(
@@ -258,12 +264,9 @@ def notice_resend(obj: Obj, notice_id: int, failed: bool) -> None:
 def notice_cancel(obj: Obj, notice_id: int) -> None:
     """Cancel a scheduled notice that has not gone out yet."""
     from bot.notices import compose as notices
-    from storage.models import Notice
 
     with database(obj.settings) as session:
-        n = session.get(Notice, notice_id)
-        if n is None:
-            raise click.ClickException(f"no notice {notice_id}")
+        n = _notice(session, notice_id)
         if not notices.cancel(session, n):
             raise click.ClickException(
                 f"notice #{notice_id} is {n.status}; only scheduled ones can be cancelled"
