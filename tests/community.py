@@ -101,6 +101,15 @@ class Community:
         """`openid` confirms the card on the screen; the number of the ticket that makes."""
         return number_in(self.say(openid, "确认"))
 
+    def repaired(self, openid: str, text: str) -> str:
+        """`openid` reports `text`, 张建国 accepts and finishes it; the progress pushes so far are
+        read. The ticket number (its 回访 is planned, not yet sent)."""
+        number = self.report(openid, text)
+        self.say("o-zhang", f"接单 {number}")
+        self.say("o-zhang", f"完成 {number} 换了软管")
+        self.pushes(openid)
+        return number
+
     def photo(self, openid: str, url: str) -> str:
         self._t = max(self._t + 1, int(self.clock.now.timestamp()))
         reply = self._post(wire.message(openid, "image", PicUrl=url, MediaId=f"m-{self._t}", create_time=self._t))

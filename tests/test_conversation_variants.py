@@ -157,13 +157,6 @@ def test_staff_typo_with_a_number_and_english_help(town: Community) -> None:
     assert "已完成" in town.say("o-zhang", "修好啦")
 
 
-def test_my_repairs_shows_a_cancelled_one(town: Community) -> None:
-    number = town.report("o-wang", "厨房水管漏水")
-    town.say("o-wang", f"取消报修 {number}")
-    reply = town.say("o-wang", "我的报修")
-    assert number in reply and "取消" in reply
-
-
 # ---------------------------------------------------------------- promises
 
 

@@ -25,10 +25,7 @@ def at_local(town: Community, hh: int, mm: int = 0, days: int = 0) -> None:
 
 def survey_pushed(town: Community, resident: str = "o-wang", text: str = "厨房水管漏水") -> str:
     """A repair reported, done, and its 回访 pushed to the resident; the ticket number."""
-    number = town.report(resident, text)
-    town.say("o-zhang", f"接单 {number}")
-    town.say("o-zhang", f"完成 {number} 换了软管")
-    town.pushes(resident)
+    number = town.repaired(resident, text)
     town.clock.advance(hours=2)
     assert any("1-5" in p for p in town.pushes(resident))
     return number
@@ -283,11 +280,15 @@ def test_staff_ask_for_their_list_in_their_own_words(town: Community, ask: str) 
     assert "已完成" in town.say("o-zhang", "我干完了") and town.ticket(number).status == "done"
 
 
-def test_my_repairs_shows_finished_tickets_with_their_state(town: Community) -> None:
+@pytest.mark.parametrize(("who", "move", "state"), [
+    ("o-zhang", "完成 {number} 换了软管", "已完成"),  # finished by staff
+    ("o-wang", "取消报修 {number}", "取消"),  # cancelled by the resident
+])
+def test_my_repairs_shows_tickets_with_their_state(town: Community, who: str, move: str, state: str) -> None:
     number = town.report("o-wang", "厨房水管漏水")
-    town.say("o-zhang", f"完成 {number} 换了软管")
+    town.say(who, move.format(number=number))
     reply = town.say("o-wang", "我的报修")
-    assert number in reply and "已完成" in reply
+    assert number in reply and state in reply
 
 
 # ---------------------------------------------------------------- promises and office hours

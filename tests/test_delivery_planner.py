@@ -24,6 +24,7 @@ from bot.outbound.delivery import deliver_due
 from storage.clock import utcnow
 from storage.models import InboundMessage, Outbox, Person
 from tests.community import Community
+from tests.threads import at_once
 
 SEND = ("message/custom/send", "message/template/send")
 TZ = ZoneInfo("Asia/Shanghai")
@@ -145,11 +146,7 @@ def test_the_count_is_shared_by_concurrent_writers(engine: Engine) -> None:
                 s.commit()
             granted.append(got)
 
-    threads = [threading.Thread(target=take) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(take, 4)
     assert granted.count("message") == 5 and len(granted) == 12
     # A new message opens a new window with five more.
     _wrote(engine, "o-busy2", now)

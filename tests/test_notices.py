@@ -31,6 +31,7 @@ from storage.models import (
     WeChatTag,
 )
 from tests.community import Community
+from tests.threads import at_once
 from wuye_dev import wire
 
 SH = timedelta(hours=8)  # Asia/Shanghai
@@ -268,11 +269,7 @@ def test_scheduled_notice_goes_out_once_with_two_workers(town: Community) -> Non
         except BaseException as exc:  # surfaced below
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(worker, 2)
     assert errors == []
     for openid in ("o-wang", "o-li", "o-chen"):
         assert len(texts_to(town, openid)) == 1, openid

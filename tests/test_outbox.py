@@ -18,6 +18,7 @@ from storage.claims import claim_outbox
 from storage.clock import utcnow
 from storage.db import session_scope
 from storage.models import Outbox, Person
+from tests.threads import at_once
 
 CUSTOM = "message/custom/send"
 
@@ -209,11 +210,7 @@ def test_concurrent_claimers_never_take_the_same_row(engine) -> None:  # type: i
         with lock:
             taken.append(mine)
 
-    threads = [threading.Thread(target=claimer) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(claimer, 4)
     flat = [i for ids in taken for i in ids]
     assert len(flat) == 200 and len(set(flat)) == 200
 

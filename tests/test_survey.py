@@ -17,17 +17,14 @@ from storage.claims import claim_jobs, claim_outbox
 from storage.clock import utcnow
 from storage.models import InboundMessage, Person, Survey, Ticket
 from tests.community import Community
+from tests.threads import at_once
 
 SH = timedelta(hours=8)  # Asia/Shanghai
 
 
 
 def done_repair(town: Community, text: str = "厨房水管漏水", resident: str = "o-wang") -> str:
-    number = town.report(resident, text)
-    town.say("o-zhang", f"接单 {number}")
-    town.say("o-zhang", f"完成 {number} 换了软管")
-    town.pushes(resident)  # progress pushes so far
-    return number
+    return town.repaired(resident, text)
 
 
 def surveys(town: Community) -> list[Survey]:
@@ -211,11 +208,7 @@ def test_exactly_one_survey_each_under_two_concurrent_workers(town: Community) -
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(worker, 2)
     assert not errors, errors
     town.tick()
     asks = [c for c in town.fake.calls(path="message/custom/send") if "1-5" in c["body"]["text"]["content"]]

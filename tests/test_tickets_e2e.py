@@ -12,6 +12,7 @@ from sqlmodel import Session
 from bot.cli import main
 from storage.models import Job, Ticket, TicketEvent, TicketFollower
 from tests.community import NUMBER, Community, number_in
+from tests.threads import at_once
 
 
 def events(town: Community, number: str) -> list[str]:
@@ -278,11 +279,7 @@ def test_ticket_numbers_are_unique_under_concurrent_writers(engine) -> None:  # 
             with lock:
                 numbers.append(n)
 
-    threads = [threading.Thread(target=writer) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(writer, 4)
     assert len(set(numbers)) == 100
     assert all(re.fullmatch(r"BX261122\d{4}", n) for n in numbers)
     assert max(numbers) == "BX2611220100"

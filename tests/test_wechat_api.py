@@ -9,6 +9,7 @@ import pytest
 
 from bot.wechat.api import WeChatApi, make_client
 from tests.conftest import APPID, REDIS_URL, make_settings
+from tests.threads import at_once
 
 
 def _redis_or_skip():  # type: ignore[no-untyped-def]
@@ -38,11 +39,7 @@ def test_many_threads_needing_a_token_fetch_it_once(fake) -> None:  # type: igno
         barrier.wait()
         tokens.append(client.access_token)
 
-    threads = [threading.Thread(target=use) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(use, 8)
     assert fake.token_fetches == 1 and len(set(tokens)) == 1
 
 
