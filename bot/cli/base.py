@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from bot.config import Settings
+    from storage.models import Community
 
 DEFAULT_FAKE_PORT = 8081
 
@@ -58,6 +59,16 @@ def database(settings: Settings) -> Iterator[Session]:
     upgrade(engine)
     with Session(engine) as session:
         yield session
+
+
+def named_community(session: Session, name: str) -> Community:
+    """The community `--community` names; a usage error naming the command that lists them otherwise."""
+    from storage import communities
+
+    found = communities.by_name(session, name)
+    if found is None or found.id is None:
+        raise click.BadParameter(f"no community named '{name}' (`wuye community list`)", param_hint="--community")
+    return found
 
 
 def echo_table(rows: Sequence[Sequence[object]], widths: Sequence[int], total: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.base import Obj, database, engine_for, pass_obj
+from bot.cli.base import Obj, database, engine_for, named_community, pass_obj
 
 
 @click.group()
@@ -34,13 +34,7 @@ def faq_import(obj: Obj, path: str, dry_run: bool, community_name: str) -> None:
     with database(obj.settings) as session:
         community_id = None
         if community_name:
-            from storage import communities
-
-            found = communities.by_name(session, community_name)
-            if found is None:
-                raise click.BadParameter(f"no community named '{community_name}' (`wuye community list`)",
-                                         param_hint="--community")
-            community_id = found.id
+            community_id = named_community(session, community_name).id
         result = faq_store.import_entries(session, entries, Path(path).name, community_id)
         if dry_run:
             session.rollback()

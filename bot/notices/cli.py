@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.base import Obj, database, echo_table, pass_obj
+from bot.cli.base import Obj, database, echo_table, named_community, pass_obj
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -78,7 +78,7 @@ def notice_send(
     """Send (or schedule) a notice; the worker delivers it."""
     from bot.communities.scope import settings_for
     from bot.notices import compose as notices
-    from storage import communities, people
+    from storage import people
     from storage.clock import utcnow
     from storage.models import Notice
 
@@ -99,11 +99,7 @@ def notice_send(
             role = person.role if person else "unknown"
             raise click.ClickException(f"only managers may send notices; {author} is {role}")
         if community_name:
-            found = communities.by_name(session, community_name)
-            if found is None:
-                raise click.BadParameter(f"no community named '{community_name}' (`wuye community list`)",
-                                         param_hint="--community")
-            audience = audience.within(found.id)
+            audience = audience.within(named_community(session, community_name).id)
         else:
             audience = audience.within(notices.default_community_for(session, person))
         if not notices.may_address(session, person, audience.community_id):

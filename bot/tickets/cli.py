@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.base import Obj, database, echo_table, pass_obj
+from bot.cli.base import Obj, database, echo_table, named_community, pass_obj
 
 
 @click.group()
@@ -33,13 +33,7 @@ def tickets_list(obj: Obj, status: str | None, building: str | None, community_n
         if building:
             q = q.where(Ticket.building == building)
         if community_name:
-            from storage import communities
-
-            found = communities.by_name(session, community_name)
-            if found is None:
-                raise click.BadParameter(f"no community named '{community_name}' (`wuye community list`)",
-                                         param_hint="--community")
-            q = q.where(Ticket.community_id == found.id)
+            q = q.where(Ticket.community_id == named_community(session, community_name).id)
         rows = list(session.execute(q).scalars())
         names = {p.id: p.name for p in session.execute(select(Person)).scalars()}
     echo_table(
@@ -153,12 +147,7 @@ def report(
     with database(settings) as session:
         ids, title = None, settings.community.name
         if community_name:
-            from storage import communities
-
-            found = communities.by_name(session, community_name)
-            if found is None or found.id is None:
-                raise click.BadParameter(f"no community named '{community_name}' (`wuye community list`)",
-                                         param_hint="--community")
+            found = named_community(session, community_name)
             ids, title = [found.id], found.name
         elif _several_communities(session):
             title = settings.community.company
