@@ -223,12 +223,8 @@ class PushConfig(_Section):
 
     @model_validator(mode="after")
     def _templates(self) -> PushConfig:
-        from bot.outbound.templates import problems
-
-        found = problems("push", "staff_template_fields", "staff", self.staff_template_fields)
-        found += problems("push", "resident_template_fields", "resident", self.resident_template_fields)
-        if found:
-            raise ValueError(_lines(found))
+        _check_fields(("push", "staff_template_fields", "staff", self.staff_template_fields),
+                      ("push", "resident_template_fields", "resident", self.resident_template_fields))
         return self
 
 
@@ -236,6 +232,16 @@ def _lines(found: list[str]) -> str:
     """Several problems as one message; _describe prefixes the first with `config: `."""
     first, *rest = found
     return "\nconfig: ".join([first.split("] ", 1)[-1], *rest])
+
+
+def _check_fields(*mappings: tuple[str, str, str, dict[str, str]]) -> None:
+    """Every problem in these template field mappings (section, key, whose template, mapping) at
+    once, as one error."""
+    from bot.outbound.templates import problems
+
+    found = [p for m in mappings for p in problems(*m)]
+    if found:
+        raise ValueError(_lines(found))
 
 
 class SubscribeConfig(_Section):
@@ -255,11 +261,7 @@ class SubscribeConfig(_Section):
 
     @model_validator(mode="after")
     def _fields(self) -> SubscribeConfig:
-        from bot.outbound.templates import problems
-
-        found = problems("subscribe", "template_fields", "resident", self.template_fields)
-        if found:
-            raise ValueError(_lines(found))
+        _check_fields(("subscribe", "template_fields", "resident", self.template_fields))
         return self
 
 
@@ -291,11 +293,7 @@ class NoticeConfig(_Section):
 
     @model_validator(mode="after")
     def _template(self) -> NoticeConfig:
-        from bot.outbound.templates import problems
-
-        found = problems("notice", "template_fields", "notice", self.template_fields)
-        if found:
-            raise ValueError(_lines(found))
+        _check_fields(("notice", "template_fields", "notice", self.template_fields))
         return self
 
     @field_validator("per_minute", "confirm_over", "show_days", "tag_wait_seconds", "tag_wait_rounds")
