@@ -824,23 +824,27 @@ def _mass_send(ctx: Ctx) -> dict[str, Any]:
     return _mass_submit(ctx, body, recipients)
 
 
+def _mass_job(ctx: Ctx) -> tuple[int, dict[str, Any]]:
+    """The mass-send job the body's msg_id names (47003 when there is none); call it holding the
+    state's lock."""
+    msg_id = _int(_obj(ctx.body).get("msg_id"), 47003)
+    job = ctx.state._mass_jobs.get(msg_id)
+    if job is None:
+        raise ApiError(47003)
+    return msg_id, job
+
+
 @endpoint("/cgi-bin/message/mass/get", json_body=True)
 def _mass_get(ctx: Ctx) -> dict[str, Any]:
-    msg_id = _int(_obj(ctx.body).get("msg_id"), 47003)
     with ctx.state._lock:
-        job = ctx.state._mass_jobs.get(msg_id)
-        if job is None:
-            raise ApiError(47003)
+        msg_id, job = _mass_job(ctx)
         return {"msg_id": msg_id, "msg_status": "DELETE" if job["deleted"] else job["status"]}
 
 
 @endpoint("/cgi-bin/message/mass/delete", json_body=True)
 def _mass_delete(ctx: Ctx) -> dict[str, Any]:
-    msg_id = _int(_obj(ctx.body).get("msg_id"), 47003)
     with ctx.state._lock:
-        job = ctx.state._mass_jobs.get(msg_id)
-        if job is None:
-            raise ApiError(47003)
+        _, job = _mass_job(ctx)
         job["deleted"] = True
     return error_body(0)
 
