@@ -1056,24 +1056,26 @@ def _media_get(ctx: Ctx) -> Any:
 
 
 # ---- menus
+def _named(button: Any, limit: int, errcode: int) -> dict[str, Any]:
+    """The button, when its name is 1 to `limit` bytes of UTF-8; `errcode` otherwise."""
+    b = _obj(button)
+    name = b.get("name")
+    if not isinstance(name, str) or not name or len(name.encode()) > limit:
+        raise ApiError(errcode)
+    return b
+
+
 def _check_buttons(buttons: Any) -> None:
     if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
         raise ApiError(40016)
-    for b in buttons:
-        b = _obj(b)
-        name = b.get("name")
-        if not isinstance(name, str) or not name or len(name.encode()) > 16:
-            raise ApiError(40018)
+    for button in buttons:
+        b = _named(button, 16, 40018)
         subs = b.get("sub_button")
         if subs:
             if not isinstance(subs, list) or len(subs) > 5:
                 raise ApiError(40023)
-            for sb in subs:
-                sb = _obj(sb)
-                sname = sb.get("name")
-                if not isinstance(sname, str) or not sname or len(sname.encode()) > 60:
-                    raise ApiError(40025)
-                _check_action(sb, sub=True)
+            for sub in subs:
+                _check_action(_named(sub, 60, 40025), sub=True)
         else:
             _check_action(b, sub=False)
 
