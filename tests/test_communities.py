@@ -18,6 +18,7 @@ from storage import faq as faq_store
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
 from storage.models import Community, House, Notice, NoticeDelivery, Person, RosterEntry, Ticket
 from tests.community import Community as Town
+from tests.test_cli import run
 from tests.test_notices import drain
 from wuye_dev import wire
 
@@ -89,11 +90,6 @@ def test_downgrade_from_communities_keeps_the_rows(engine: Engine) -> None:
 
 
 # ---------------------------------------------------------------- the command line
-
-
-def run(args: list[str], db: Path, **env: str):  # type: ignore[no-untyped-def]
-    environ = {"WUYE_DATABASE__URL": f"sqlite:///{db}", **env}
-    return CliRunner().invoke(main, args, env=environ, catch_exceptions=False)
 
 
 def test_community_add_list_show_and_staff_and_roster_by_community(tmp_path: Path) -> None:

@@ -211,15 +211,13 @@ def test_tag_then_mass_send_by_tag(fake: FakeWeChat) -> None:
     assert client.tag.get_tag_users(tag["id"])["data"]["openid"] == ["o_a", "o_b"]
     assert client.tag.get() == [{"id": tag["id"], "name": "3栋", "count": 2}]
 
-    res = client.post(
-        "message/mass/sendall",
-        data={
-            "filter": {"is_to_all": False, "tag_id": tag["id"]},
-            "msgtype": "text",
-            "text": {"content": "明天9:00-12:00停水"},
-            "clientmsgid": "notice-17",
-        },
-    )
+    notice = {
+        "filter": {"is_to_all": False, "tag_id": tag["id"]},
+        "msgtype": "text",
+        "text": {"content": "明天9:00-12:00停水"},
+        "clientmsgid": "notice-17",
+    }
+    res = client.post("message/mass/sendall", data=notice)
     assert res["errcode"] == 0 and res["errmsg"] == "send job submission success"
     assert "msg_data_id" not in res  # WeChat returns it for mpnews only
     (call,) = fake.calls(path="message/mass/sendall")
@@ -228,15 +226,7 @@ def test_tag_then_mass_send_by_tag(fake: FakeWeChat) -> None:
 
     # A retry with the same clientmsgid is refused and names the job that already went out.
     with pytest.raises(WeChatClientException) as exc:
-        client.post(
-            "message/mass/sendall",
-            data={
-                "filter": {"is_to_all": False, "tag_id": tag["id"]},
-                "msgtype": "text",
-                "text": {"content": "明天9:00-12:00停水"},
-                "clientmsgid": "notice-17",
-            },
-        )
+        client.post("message/mass/sendall", data=notice)
     assert exc.value.errcode == 45065
     assert exc.value.response.json()["msg_id"] == res["msg_id"]
 
