@@ -29,8 +29,10 @@ def test_tiny_load_gives_both_rows_without_errors() -> None:
         assert row.requests == 50
         assert row.rps > 0 and math.isfinite(row.rps)
         assert 0 < row.p50_ms <= row.p99_ms < 10_000
-        assert row.server_cpu_ms > 0
+        assert row.server_cpu_ms >= 0 and math.isfinite(row.server_cpu_ms)
     bare, full = rows
+    # /proc counts CPU in 10 ms ticks: 50 bare echoes can fit in none, 50 real messages cannot
+    assert full.server_cpu_ms > 0
     assert bare.missing_rows is None and bare.sql_per_msg is None
     # The workers counted what they sent: at least the claim and the finishing update a message.
     assert full.sql_per_msg is not None and full.sql_per_msg >= 2
