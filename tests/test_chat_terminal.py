@@ -54,6 +54,8 @@ def test_commands_and_text() -> None:
 
 
 def test_run_lists_every_demo_openid() -> None:
-    listing = demo_people_lines()
+    listing = demo_people_lines("阳光花园")
     for openid, _role, name, *_ in DEMO_PEOPLE:
         assert openid in listing and name in listing
+    # each person's community by its name, the default one's from the config
+    assert "阳光花园" in listing and "翠湖苑" in listing

@@ -100,7 +100,7 @@ def serve(
             "Next, in another terminal, talk to it as a resident:\n"
             "    make chat            # or: .venv/bin/wuye chat --as demo-resident-1\n"
             "Try: 物业费怎么交 / 3栋2单元501 厨房水管漏水 / 转人工.  Ctrl-C stops everything.\n"
-            "Demo people (use with --as):\n" + demo_people_lines()
+            "Demo people (use with --as):\n" + demo_people_lines(settings.community.name)
         )
     sys.stdout.flush()
     try:
@@ -112,13 +112,13 @@ def serve(
             fake.stop()
 
 
-def demo_people_lines() -> str:
+def demo_people_lines(default_community: str) -> str:
     from wuye_dev.demo import COMPANY, DEMO_PEOPLE, SECOND
 
     lines = []
     for openid, role, name, _phone, address, categories, _buildings, community in DEMO_PEOPLE:
         where = f"{address[0]}栋{address[1]}单元{address[2]}" if address else categories or role
-        place = "全公司" if community == COMPANY else (SECOND if community else "默认小区")
+        place = "全公司" if community == COMPANY else (SECOND if community else default_community)
         lines.append(f"    {openid:<17} {role:<10} {name}  {place} {where}")
     return "\n".join(lines)
 
