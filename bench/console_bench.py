@@ -53,7 +53,7 @@ def _seed(engine: Any, n: int) -> str:
                 "description": "卫生间水管漏水，需要尽快处理" * 2, "area": "home", "house_id": h.id,
                 "building": h.building, "place": f"{h.building}栋1单元{h.room}", "contact_phone": f"138{i:08d}",
                 "preferred_time": "", "photos": [], "assignee_id": rnd.choice(staff[:6]).id, "reopen_count": 0,
-                "created_at": created, "updated_at": created,
+                "created_at": created, "updated_at": created, "community_id": h.community_id,
             })
         s.execute(insert(Ticket), rows)
         s.commit()

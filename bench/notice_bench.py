@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from bot.config import load_settings
+from bot.domains import install_all
 from bot.notices import compose as notices
 from bot.outbound.delivery import deliver_due
 from bot.outbound.jobs import run_due
@@ -109,6 +110,7 @@ def measure(n: int, mass: bool) -> dict[str, Any]:
 
 
 def run(n: int = 10_000) -> list[dict[str, Any]]:
+    install_all()  # the job and delivery handlers, as the worker installs them
     return [measure(n, mass=False), measure(n, mass=True)]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlmodel import Session
 
 from bot.config import load_settings
+from bot.domains import install_all
 from bot.outbound.delivery import deliver_due
 from bot.outbound.jobs import run_due
 from bot.surveys import flow as survey
@@ -144,6 +145,7 @@ def _pg_database() -> tuple[str, Any] | None:
 
 
 def run(n: int = 10_000) -> list[dict[str, Any]]:
+    install_all()  # the job and delivery handlers, as the worker installs them
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         rows.append(measure(n, f"sqlite:///{Path(tmp) / 'bench.db'}", 1))

@@ -6,11 +6,17 @@ gunicorn, answer every signed request with a reply, and that the full path store
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from bench import webhook_load
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
@@ -42,3 +48,18 @@ def test_tiny_load_gives_both_rows_without_errors() -> None:
 
     table = webhook_load.format_table(rows, concurrency=4, settings=small)
     assert "bare Flask" in table and "wuye gunicorn, SQLite" in table
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", ["bench.survey_bench", "bench.notice_bench"])
+def test_the_job_benchmarks_deliver_everything_they_queue(module: str) -> None:
+    # Run on their own (`python -m bench.survey_bench`), in a process where nothing installed the
+    # job handlers yet: they must install them as the worker does, or every job fails and the
+    # table reports all of it missing.
+    check = (f"import json, {module} as m; rows = m.run(20); "
+             "print(json.dumps([[r['missing'], r['duplicates']] for r in rows]))")
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=300,
+                         cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    counts = json.loads(out.stdout.strip().splitlines()[-1])
+    assert counts and all(c == [0, 0] for c in counts), counts
