@@ -415,9 +415,7 @@ def test_a_call_still_waiting_on_a_delay_at_reset_is_not_recorded_after_it(fake:
 
     waiting = threading.Thread(target=slow)
     waiting.start()
-    deadline = time.monotonic() + 30
-    while fake.state.snapshot()["faults"] and time.monotonic() < deadline:  # until it is sleeping
-        time.sleep(0.01)
+    assert fake.state.wait_faults_used(timeout=30)  # the call took its delay: it is sleeping now
     fake.reset()
     waiting.join(30)
     assert answered == [503]

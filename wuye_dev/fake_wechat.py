@@ -274,6 +274,7 @@ class FakeState:
         self.clock = clock
         self._lock = threading.RLock()
         self._wake = threading.Event()
+        self._fault_taken = threading.Condition(self._lock)
         # Bumped by reset(): a call that was waiting on a scripted delay belongs to the run before.
         self.generation = 0
         self._init_data()
@@ -310,6 +311,11 @@ class FakeState:
             self.generation += 1
             self.wake_sleepers()
             self._init_data()
+
+    def wait_faults_used(self, timeout: float) -> bool:
+        """Block until every scripted fault has been taken by a call (False on timeout)."""
+        with self._fault_taken:
+            return self._fault_taken.wait_for(lambda: not self._faults, timeout)
 
     def wake_sleepers(self) -> None:
         """End every scripted ``delay`` still running (on reset and on server stop)."""
@@ -522,6 +528,7 @@ class FakeState:
                         fault.times -= 1
                         if fault.times <= 0:
                             self._faults.remove(fault)
+                    self._fault_taken.notify_all()
                     return fault, self._wake
             return None, self._wake
 
