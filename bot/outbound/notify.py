@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.outbound import planner, templates
+from replies import label
 from storage.clock import utcnow
 from storage.models import MediaFile, Outbox, Person
 
@@ -67,7 +68,7 @@ def _resident_values(settings: Settings, text: str, now: datetime, title: str, n
     first, rest = _split(text)
     return _common(settings, now) | {
         "title": title or first, "number": number or _number_in(text) or "-",
-        "status": status or "有新进展", "body": rest or first,
+        "status": status or label("push_status_default"), "body": rest or first,
     }
 
 
